@@ -1,0 +1,23 @@
+/** @speechgate/client: streaming text-to-speech over speechgate.v1, for browsers and Node 20+. */
+export { SpeechgateClient } from './client.js';
+export type { SpeechgateClientOptions, ConnectionState, ClientEventMap } from './client.js';
+export { Context } from './context.js';
+export type { ContextOptions, ContextEventMap, ContextState } from './context.js';
+export { SpeechgateError } from './errors.js';
+export type { ErrorCode, ServerErrorCode, ClientErrorCode } from './errors.js';
+export { decodeAudioFrame, encodeAudioFrame, FLAG_SENTENCE_START, FLAG_SENTENCE_END } from './frame.js';
+export type { AudioFrame } from './frame.js';
+export { backoffDelay, DEFAULT_BACKOFF } from './backoff.js';
+export type { BackoffOptions } from './backoff.js';
+export { TwilioMediaStream, parseMarkName } from './twilio.js';
+export type { TwilioMediaStreamOptions, TwilioEventMap, TwilioMarkEvent } from './twilio.js';
+export { SpeechgatePlayer } from './player/player.js';
+export type { PlayerOptions, PlayerEventMap, PlayerStats } from './player/player.js';
+export { canDecodeOpus } from './player/decoder.js';
+export { workletSource, workletBlobUrl } from './player/worklet.js';
+export { s16leToFloat, g711ToFloat } from './player/pcm.js';
+export { toBase64 } from './base64.js';
+export { PROTOCOL, FRAME_MS } from './protocol.js';
+export type * from './protocol.js';
+export type * from './types.js';
+export type { WebSocketLike, WebSocketConstructor, TokenTransport } from './socket.js';

@@ -1,0 +1,173 @@
+/**
+ * One HTTP exchange over a uWS HttpResponse. uWS forbids touching a response after it was aborted or
+ * ended, and wants every write outside the route handler's own stack corked; this wrapper keeps that
+ * state so handlers can simply await things and then answer.
+ */
+import type { HttpResponse } from 'uWebSockets.js';
+import { ERROR_CODES, SpeechgateError, toSpeechgateError } from '../errors.js';
+
+const REASONS: Readonly<Record<number, string>> = {
+  200: 'OK',
+  204: 'No Content',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  408: 'Request Timeout',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+export function statusLine(status: number): string {
+  return `${status} ${REASONS[status] ?? 'Unknown'}`;
+}
+
+export type Headers = Readonly<Record<string, string>>;
+
+/** The JSON error body every endpoint uses. */
+export function errorBody(err: SpeechgateError): string {
+  return JSON.stringify({ error: { code: err.code, message: err.message } });
+}
+
+/** Headers that go with an error status. */
+export function errorHeaders(err: SpeechgateError): Record<string, string> {
+  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+  if (err.retryAfterSeconds !== undefined) headers['Retry-After'] = String(err.retryAfterSeconds);
+  if (ERROR_CODES[err.code].http === 401) headers['WWW-Authenticate'] = 'Bearer';
+  return headers;
+}
+
+export class HttpExchange {
+  private abortedFlag = false;
+  private finished = false;
+  private headersSent = false;
+  private readonly controller = new AbortController();
+  private writableWaiter: (() => void) | undefined;
+  /** How often write() had to wait for the client to catch up. */
+  drainWaits = 0;
+
+  constructor(readonly res: HttpResponse) {
+    res.onAborted(() => {
+      this.abortedFlag = true;
+      this.controller.abort(new SpeechgateError('internal', 'client went away'));
+      this.wakeWriter();
+    });
+  }
+
+  /** Aborted when the client disconnects. */
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+  get aborted(): boolean {
+    return this.abortedFlag;
+  }
+  /** Whether the response can still be written to. */
+  get open(): boolean {
+    return !this.abortedFlag && !this.finished;
+  }
+  get started(): boolean {
+    return this.headersSent;
+  }
+
+  /** A complete response. No-op when the client is gone or an answer was already sent. */
+  send(status: number, headers: Headers, body: string | Uint8Array = ''): void {
+    if (!this.open || this.headersSent) return;
+    this.finished = true;
+    this.headersSent = true;
+    this.res.cork(() => {
+      this.res.writeStatus(statusLine(status));
+      for (const [key, value] of Object.entries(headers)) this.res.writeHeader(key, value);
+      this.res.end(body);
+    });
+  }
+
+  sendJson(status: number, value: unknown, headers: Headers = {}): void {
+    this.send(
+      status,
+      { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...headers },
+      JSON.stringify(value),
+    );
+  }
+
+  /** The error as JSON with its HTTP status; if a streamed body already started, the connection is cut. */
+  sendError(err: unknown, closeConnection = false): SpeechgateError {
+    const error = toSpeechgateError(err);
+    if (this.headersSent) {
+      this.abort();
+      return error;
+    }
+    if (!this.open) return error;
+    this.finished = true;
+    this.headersSent = true;
+    this.res.cork(() => {
+      this.res.writeStatus(statusLine(error.httpStatus));
+      for (const [key, value] of Object.entries(errorHeaders(error))) this.res.writeHeader(key, value);
+      this.res.end(errorBody(error), closeConnection);
+    });
+    return error;
+  }
+
+  /** Starts a streamed (chunked) response. */
+  startStream(status: number, headers: Headers): void {
+    if (!this.open || this.headersSent) throw new SpeechgateError('internal', 'response already started');
+    this.headersSent = true;
+    // One handler for the whole response: uWS stops calling back if it is replaced between waits.
+    this.res.onWritable(() => {
+      this.wakeWriter();
+      return true;
+    });
+    this.res.cork(() => {
+      this.res.writeStatus(statusLine(status));
+      for (const [key, value] of Object.entries(headers)) this.res.writeHeader(key, value);
+    });
+  }
+
+  /**
+   * Writes a chunk of the streamed body; resolves once the socket took it or has room again, so a slow
+   * reader slows the producer instead of growing a buffer. Rejects when the client went away.
+   */
+  async write(chunk: Uint8Array): Promise<void> {
+    if (chunk.length === 0) return;
+    if (!this.open) throw this.goneError();
+    if (!this.headersSent) throw new SpeechgateError('internal', 'startStream() before write()');
+    let ok = false;
+    this.res.cork(() => {
+      ok = this.res.write(chunk);
+    });
+    if (ok) return;
+    this.drainWaits++;
+    // uWS keeps what write() could not send; onWritable fires once that drained.
+    await new Promise<void>((resolve) => (this.writableWaiter = resolve));
+    if (!this.open) throw this.goneError();
+  }
+
+  /** Ends a streamed response. */
+  end(): void {
+    if (!this.open) return;
+    this.finished = true;
+    this.res.cork(() => this.res.end());
+  }
+
+  /** Cuts the connection: how a failure after the headers is made visible to the client. */
+  abort(): void {
+    if (!this.open) return;
+    this.finished = true;
+    this.res.close();
+    this.controller.abort(new SpeechgateError('internal', 'response aborted'));
+  }
+
+  private wakeWriter(): void {
+    const waiter = this.writableWaiter;
+    this.writableWaiter = undefined;
+    waiter?.();
+  }
+
+  private goneError(): SpeechgateError {
+    return new SpeechgateError('internal', 'client went away');
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * The small HTTP routes: liveness, readiness, Prometheus metrics, the demo page and the JSON 404.
+ */
+import type { HttpResponse, TemplatedApp } from 'uWebSockets.js';
+import { SpeechgateError, toSpeechgateError } from '../errors.js';
+import type { GatewayDeps } from '../session/types.js';
+import { HttpExchange } from './http.js';
+import { loadStaticFile } from './static.js';
+
+export interface HttpRoutesContext {
+  deps: GatewayDeps;
+  /** Why the gateway is not ready, or undefined when it is. */
+  readiness(): SpeechgateError | undefined;
+  /** Serve the demo page from here; undefined: no demo. */
+  publicDir: string | undefined;
+}
+
+export function registerHttpRoutes(app: TemplatedApp, ctx: HttpRoutesContext): void {
+  const { metrics } = ctx.deps;
+  const count = (route: string, status: number): void => {
+    metrics.httpRequests.inc({ route, status: String(status) });
+  };
+
+  app.get('/healthz', (res) => {
+    new HttpExchange(res).sendJson(200, { status: 'ok' });
+    count('/healthz', 200);
+  });
+
+  app.get('/readyz', (res) => {
+    const exchange = new HttpExchange(res);
+    const problem = ctx.readiness();
+    if (problem === undefined) exchange.sendJson(200, { status: 'ready' });
+    else exchange.sendError(problem);
+    count('/readyz', problem?.httpStatus ?? 200);
+  });
+
+  app.get('/metrics', (res) => {
+    const exchange = new HttpExchange(res);
+    void metrics.render().then(
+      ({ contentType, body }) => {
+        exchange.send(200, { 'Content-Type': contentType, 'Cache-Control': 'no-store' }, body);
+        count('/metrics', 200);
+      },
+      (err: unknown) => {
+        const error = exchange.sendError(err);
+        count('/metrics', error.httpStatus);
+      },
+    );
+  });
+
+  const publicDir = ctx.publicDir;
+  if (publicDir !== undefined) {
+    app.get('/*', (res, req) => {
+      const exchange = new HttpExchange(res);
+      void serveFile(exchange, publicDir, req.getUrl()).then((status) => count('static', status));
+    });
+  }
+
+  app.any('/*', (res) => {
+    notFound(res);
+    count('not_found', 404);
+  });
+}
+
+async function serveFile(exchange: HttpExchange, root: string, urlPath: string): Promise<number> {
+  try {
+    const file = await loadStaticFile(root, urlPath);
+    if (file === undefined) {
+      exchange.sendError(new SpeechgateError('not_found', 'no such resource'));
+      return 404;
+    }
+    exchange.send(
+      200,
+      { 'Content-Type': file.contentType, 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' },
+      file.body,
+    );
+    return 200;
+  } catch (err) {
+    return exchange.sendError(toSpeechgateError(err)).httpStatus;
+  }
+}
+
+function notFound(res: HttpResponse): void {
+  new HttpExchange(res).sendError(new SpeechgateError('not_found', 'no such resource'));
+}

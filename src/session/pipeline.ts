@@ -1,0 +1,117 @@
+/**
+ * Plays one sentence into a context's output: cached frames at once, or the synthesizer's PCM through
+ * the context's encoder, each frame sent the moment it exists, the encoder flushed at the sentence
+ * end so the next sentence starts on a 20 ms boundary. Complete sentences are then cached.
+ */
+import type { StreamEncoder } from '../audio/encoder.js';
+import type { CachedPhrase, CachedWord } from '../cache/types.js';
+import type { SynthesisChunk } from '../tts/engine.js';
+import type { ContextHost } from './host.js';
+import { FRAME_MS, type ContextOutput, type SentenceWord } from './output.js';
+import type { SentenceJob } from './sentence-job.js';
+
+export interface PlayResult {
+  cached: boolean;
+  /** Frames sent for the sentence (0 when it had no audio, e.g. only punctuation). */
+  frames: number;
+}
+
+export interface PlayTarget {
+  output: ContextOutput;
+  encoder: StreamEncoder;
+  host: ContextHost;
+  signal: AbortSignal;
+  sampleRate: number;
+}
+
+export async function playSentence(job: SentenceJob, target: PlayTarget): Promise<PlayResult> {
+  await job.settled();
+  const result = job.cached ? await playCached(job, job.cached, target) : await playSynthesized(job, target);
+  const { metrics } = target.host.deps;
+  if (result.frames > 0) {
+    metrics.recordSynthesis(target.host.tenant, {
+      characters: job.segment.text.length,
+      audioSeconds: (result.frames * FRAME_MS) / 1000,
+    });
+  }
+  return result;
+}
+
+async function playCached(job: SentenceJob, phrase: CachedPhrase, target: PlayTarget): Promise<PlayResult> {
+  const segment = job.segment;
+  // The cache key is the normalised text, so the words are the same; their spans come from this text.
+  const spans = job.prepared?.words ?? [];
+  target.output.begin(() => ({
+    start: segment.start,
+    end: segment.end,
+    durationMs: phrase.durationMs,
+    cached: true,
+    words: phrase.words.map((w, i) => {
+      const span = spans[i];
+      return {
+        word: w.word,
+        start: span ? segment.start + span.start : segment.start,
+        end: span ? segment.start + span.end : segment.end,
+        startMs: w.startMs,
+        endMs: w.endMs,
+      };
+    }),
+  }));
+  for (const frame of phrase.frames) await target.output.push(frame);
+  return { cached: true, frames: await target.output.end() };
+}
+
+async function playSynthesized(job: SentenceJob, target: PlayTarget): Promise<PlayResult> {
+  const { output, encoder, host, signal } = target;
+  const { metrics, cache, config } = host.deps;
+  const segment = job.segment;
+  let timing: SynthesisChunk['timing'];
+  output.begin(() => ({
+    start: segment.start,
+    end: segment.end,
+    durationMs: timing?.durationMs ?? 0,
+    cached: false,
+    words: (timing?.words ?? []).map((w): SentenceWord => ({
+      word: w.word,
+      start: segment.start + w.start,
+      end: segment.start + w.end,
+      startMs: w.startMs,
+      endMs: w.endMs,
+    })),
+  }));
+
+  const frames: Uint8Array[] = [];
+  const encode = (run: () => Uint8Array[]): Uint8Array[] => {
+    signal.throwIfAborted(); // the encoder is destroyed once the context is aborted
+    const t = performance.now();
+    const out = run();
+    metrics.observeStage('encode', (performance.now() - t) / 1000);
+    return out;
+  };
+  const send = async (encoded: Uint8Array[]): Promise<void> => {
+    for (const frame of encoded) {
+      frames.push(frame);
+      await output.push(frame);
+    }
+  };
+
+  for (let chunk = await job.nextChunk(); chunk; chunk = await job.nextChunk()) {
+    timing ??= chunk.timing;
+    const pcm = chunk.pcm;
+    await send(encode(() => encoder.encode(pcm)));
+  }
+  await send(encode(() => encoder.flush()));
+  const sent = await output.end();
+
+  if (job.samples > 0) metrics.realTimeFactor.observe(job.synthSeconds / (job.samples / target.sampleRate));
+  if (sent > 0 && job.key !== undefined && config.cache.maxBytes > 0 && !signal.aborted) {
+    const words: CachedWord[] = (timing?.words ?? []).map((w) => ({
+      word: w.word,
+      startMs: w.startMs,
+      endMs: w.endMs,
+    }));
+    const durationMs = timing?.durationMs ?? frames.length * FRAME_MS;
+    cache.set(job.key, { frames, words, durationMs }).catch(() => undefined);
+  }
+  return { cached: false, frames: sent };
+}

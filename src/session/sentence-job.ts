@@ -1,0 +1,156 @@
+/**
+ * One sentence of a context on its way to audio: front end, cache lookup, then the synthesizer's
+ * chunks buffered until the context's output loop takes them. Jobs run ahead of the output (the
+ * look-ahead), but each pulls its synthesizer only while the connection's send gate is open, so a
+ * paused client stops synthesis too.
+ */
+import type { CachedPhrase } from '../cache/types.js';
+import { phraseCacheKey } from '../cache/key.js';
+import type { AudioFormat } from '../audio/format.js';
+import { formatKey } from '../audio/format.js';
+import type { Segment } from '../text/splitter.js';
+import { abortError, type PreparedPhrase, type SynthesisChunk, type Synthesizer } from '../tts/engine.js';
+import type { ContextHost } from './host.js';
+
+export interface JobSettings {
+  voice: Synthesizer;
+  format: AudioFormat;
+  speed: number;
+  signal: AbortSignal;
+}
+
+type Status = 'idle' | 'lookup' | 'synthesizing' | 'done' | 'failed';
+
+export class SentenceJob {
+  prepared: PreparedPhrase | undefined;
+  key: string | undefined;
+  /** Set when the cache had this sentence: no synthesis happens. */
+  cached: CachedPhrase | undefined;
+  /** Seconds spent waiting on the synthesizer, and the samples it produced: the real-time factor. */
+  synthSeconds = 0;
+  samples = 0;
+
+  private status: Status = 'idle';
+  private error: unknown;
+  private readonly chunks: SynthesisChunk[] = [];
+  /** The output loop is the only consumer, so one waiter suffices. */
+  private wake: (() => void) | undefined;
+  private readonly onAbort = (): void => this.notify();
+
+  constructor(
+    readonly segment: Segment,
+    private readonly settings: JobSettings,
+    private readonly host: ContextHost,
+  ) {}
+
+  get started(): boolean {
+    return this.status !== 'idle';
+  }
+
+  /** Starts the work; idempotent. Failures surface in settled()/nextChunk(). */
+  start(): void {
+    if (this.status !== 'idle') return;
+    this.status = 'lookup';
+    this.settings.signal.addEventListener('abort', this.onAbort, { once: true });
+    this.produce().then(
+      () => this.finish('done'),
+      (err: unknown) => {
+        this.error = err;
+        this.finish('failed');
+      },
+    );
+  }
+
+  /** Resolves when it is known whether the sentence comes from the cache. */
+  async settled(): Promise<void> {
+    this.start();
+    for (;;) {
+      this.check();
+      if (this.status !== 'lookup') return;
+      await this.changed();
+    }
+  }
+
+  /** The next PCM chunk, or undefined once the synthesizer is done. */
+  async nextChunk(): Promise<SynthesisChunk | undefined> {
+    const signal = this.settings.signal;
+    for (;;) {
+      if (signal.aborted) throw abortError(signal);
+      const chunk = this.chunks.shift();
+      if (chunk) return chunk;
+      this.check();
+      if (this.status === 'done') return undefined;
+      await this.changed();
+    }
+  }
+
+  private async produce(): Promise<void> {
+    const { voice, format, speed, signal } = this.settings;
+    const { metrics, cache, config } = this.host.deps;
+    const t0 = performance.now();
+    const prepared = voice.prepare(this.segment.text);
+    metrics.observeStage('frontend', (performance.now() - t0) / 1000);
+    this.prepared = prepared;
+    const key = phraseCacheKey({
+      text: prepared.spoken,
+      voiceId: voice.id,
+      modelHash: voice.modelHash,
+      speed,
+      format: formatKey(format),
+    });
+    this.key = key;
+    if (config.cache.maxBytes > 0) {
+      this.cached = await cache.get(key, signal);
+      if (this.cached || signal.aborted) return;
+    }
+    this.status = 'synthesizing';
+    this.notify();
+
+    const onStage = (stage: 'frontend' | 'acoustic' | 'vocoder', seconds: number): void =>
+      metrics.observeStage(stage, seconds);
+    const iterator = voice.synthesize(prepared, { signal, speed, onStage })[Symbol.asyncIterator]();
+    const gate = this.host.gate;
+    let finished = false;
+    try {
+      for (;;) {
+        if (!gate.open) await gate.wait(signal);
+        const t = performance.now();
+        const next = await iterator.next();
+        this.synthSeconds += (performance.now() - t) / 1000;
+        if (next.done) {
+          finished = true;
+          return;
+        }
+        if (signal.aborted) return;
+        this.chunks.push(next.value);
+        this.samples += next.value.pcm.length;
+        this.notify();
+      }
+    } finally {
+      // Lets the synthesizer release what it holds; not awaited, a stuck one must not block us.
+      if (!finished) iterator.return?.().catch(() => undefined);
+    }
+  }
+
+  private finish(status: 'done' | 'failed'): void {
+    this.status = status;
+    this.settings.signal.removeEventListener('abort', this.onAbort);
+    this.notify();
+  }
+
+  private check(): void {
+    const signal = this.settings.signal;
+    if (signal.aborted) throw abortError(signal);
+    if (this.status === 'failed') throw this.error;
+  }
+
+  private changed(): Promise<void> {
+    return new Promise((resolve) => (this.wake = resolve));
+  }
+
+  private notify(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+}

@@ -1,0 +1,50 @@
+import * as ort from 'onnxruntime-node';
+import { SpeechgateError } from '../errors.js';
+
+export type Device = 'cpu' | 'webgpu' | 'cuda';
+
+export interface SessionOptions {
+  device: Device;
+  /** Intra-op threads for CPU inference (one stream's work); concurrency comes from parallel streams. */
+  threads: number;
+}
+
+/**
+ * Opens an ONNX session on the configured device. The chosen provider is used alone: silently falling back
+ * to the CPU would hide a broken GPU set-up behind a slow service.
+ */
+export async function createSession(
+  model: Uint8Array,
+  options: SessionOptions,
+): Promise<ort.InferenceSession> {
+  const supported = ort.listSupportedBackends().map((b) => b.name);
+  if (!supported.includes(options.device)) {
+    throw new SpeechgateError(
+      'device_unavailable',
+      `execution provider "${options.device}" is not available in this onnxruntime-node build (available: ${supported.join(', ')})`,
+    );
+  }
+  try {
+    return await ort.InferenceSession.create(model, {
+      executionProviders: [options.device],
+      intraOpNumThreads: options.threads,
+      interOpNumThreads: 1,
+      graphOptimizationLevel: 'all',
+      enableCpuMemArena: true,
+    });
+  } catch (err) {
+    const hint =
+      options.device === 'cuda'
+        ? ' (the CUDA provider needs its libraries, which the npm package does not ship; install them or use cpu/webgpu)'
+        : options.device === 'webgpu'
+          ? ' (WebGPU needs a GPU with a working Vulkan driver and loader)'
+          : '';
+    throw new SpeechgateError(
+      'device_unavailable',
+      `cannot start the "${options.device}" execution provider${hint}`,
+      {
+        cause: err,
+      },
+    );
+  }
+}

@@ -1,0 +1,47 @@
+import type { PhonemizedWord } from '../text/frontend.js';
+import type { WordTiming } from './timing.js';
+
+export type Stage = 'frontend' | 'acoustic' | 'vocoder';
+
+/** A sentence after the front end: what is spoken, and what the model reads. Cheap; no inference yet. */
+export interface PreparedPhrase {
+  text: string;
+  /** Normalised words and punctuation: the cache key's text. */
+  spoken: string;
+  ids: readonly number[];
+  words: readonly PhonemizedWord[];
+}
+
+export interface SynthesisChunk {
+  /** Mono PCM in [-1, 1] at the voice's sample rate. */
+  pcm: Float32Array;
+  /** Present on a phrase's first chunk: the word timings and total length, known before the audio is. */
+  timing?: { words: WordTiming[]; durationMs: number };
+}
+
+export interface SynthesizeOptions {
+  signal?: AbortSignal;
+  /** 1 is the voice's natural rate; 2 is twice as fast. */
+  speed?: number;
+  /** Per-stage latency, for metrics. */
+  onStage?: (stage: Stage, seconds: number) => void;
+}
+
+/** The seam between sessions and models: anything that can turn a prepared phrase into PCM chunks. */
+export interface Synthesizer {
+  readonly id: string;
+  readonly name: string;
+  readonly sampleRate: number;
+  readonly modelHash: string;
+  prepare(text: string): PreparedPhrase;
+  synthesize(phrase: PreparedPhrase, options?: SynthesizeOptions): AsyncIterable<SynthesisChunk>;
+  close(): Promise<void>;
+}
+
+export function abortError(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  if (reason instanceof Error) return reason;
+  const err = new Error('synthesis aborted');
+  err.name = 'AbortError';
+  return err;
+}

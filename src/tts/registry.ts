@@ -1,0 +1,73 @@
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { SpeechgateError } from '../errors.js';
+import type { Synthesizer } from './engine.js';
+import type { SessionOptions } from './device.js';
+import { OnnxVoice } from './onnx-voice.js';
+
+/** The voices a gateway serves, loaded from one folder of voice folders (each with a voice.json). */
+export class VoiceRegistry {
+  private constructor(
+    private readonly voices: ReadonlyMap<string, Synthesizer>,
+    readonly defaultVoice: string,
+  ) {}
+
+  static async load(
+    voicesDir: string,
+    session: SessionOptions,
+    defaultVoice?: string,
+  ): Promise<VoiceRegistry> {
+    const entries = await readdir(voicesDir).catch((err: unknown) => {
+      throw new Error(`cannot read the voices folder ${voicesDir}`, { cause: err });
+    });
+    const voices = new Map<string, Synthesizer>();
+    for (const entry of entries.sort()) {
+      const dir = join(voicesDir, entry);
+      const isVoice = await stat(join(dir, 'voice.json')).then(
+        (s) => s.isFile(),
+        () => false,
+      );
+      if (!isVoice) continue;
+      const voice = await OnnxVoice.load(dir, session);
+      voices.set(voice.id, voice);
+    }
+    return VoiceRegistry.of([...voices.values()], defaultVoice);
+  }
+
+  /** A registry over synthesizers built elsewhere (tests, embedding). */
+  static of(voices: readonly Synthesizer[], defaultVoice?: string): VoiceRegistry {
+    if (voices.length === 0)
+      throw new Error('no voices: a voice folder holds voice.json, acoustic.onnx and vocoder.onnx');
+    const map = new Map(voices.map((v) => [v.id, v]));
+    const chosen = defaultVoice ?? voices[0]?.id ?? '';
+    if (!map.has(chosen)) throw new Error(`the default voice "${chosen}" is not among the loaded voices`);
+    return new VoiceRegistry(map, chosen);
+  }
+
+  get(id: string | undefined): Synthesizer {
+    const voice = this.voices.get(id ?? this.defaultVoice);
+    if (!voice)
+      throw new SpeechgateError(
+        'unknown_voice',
+        `unknown voice; available: ${[...this.voices.keys()].join(', ')}`,
+      );
+    return voice;
+  }
+
+  list(): Synthesizer[] {
+    return [...this.voices.values()];
+  }
+
+  /** Runs every voice once so the first real request does not pay for lazy initialisation. */
+  async warmUp(): Promise<void> {
+    for (const voice of this.voices.values()) {
+      for await (const _chunk of voice.synthesize(voice.prepare('Ready.'))) {
+        // drain
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.voices.values()].map((v) => v.close()));
+  }
+}
