@@ -10,6 +10,10 @@ const COMMANDS: Record<string, { summary: string; run: (argv: string[]) => Promi
     summary: 'synthesise text to a WAV file without a server: synth --text "..." --out a.wav',
     run: async (argv) => (await import('./synth.js')).synthCommand(argv),
   },
+  say: {
+    summary: 'speak text or stdin through a running gateway into .ogg/.wav: say "Hi." -o hi.ogg',
+    run: async (argv) => (await import('./say.js')).sayCommand(argv),
+  },
   phonemize: {
     summary: 'text lines on stdin -> JSON lines of words, phonemes and model ids',
     run: async (argv) => (await import('./phonemize.js')).phonemizeCommand(argv),
