@@ -46,7 +46,10 @@ interface Target {
 async function openTarget(options: BenchOptions, signal: AbortSignal): Promise<Target> {
   if (options.url !== undefined) {
     const token = options.token ?? '';
-    const cpu = options.serverPid !== undefined ? procCpuProbe(options.serverPid) : metricsCpuProbe(metricsUrl(options.url));
+    const cpu =
+      options.serverPid !== undefined
+        ? procCpuProbe(options.serverPid)
+        : metricsCpuProbe(metricsUrl(options.url));
     return { url: options.url, token: () => token, cpu, own: undefined };
   }
   log(`starting a gateway (device ${options.device}, cache ${options.cache ? 'on' : 'off'})`);
@@ -69,7 +72,7 @@ async function run(options: BenchOptions, signal: AbortSignal): Promise<void> {
   try {
     // One unmeasured context first, as the first requests after start allocate and warm up; with a text
     // the measured levels speak last, so that --cache does not start them with a hit.
-    await runLevel(
+    const warmUp = await runLevel(
       {
         ...levelPlan(options, target),
         streams: 1,
@@ -80,6 +83,10 @@ async function run(options: BenchOptions, signal: AbortSignal): Promise<void> {
       },
       signal,
     );
+    // If that fails (wrong token, unknown voice, …) every level would fail the same way.
+    const warmUpErrors = [...warmUp.connectErrors, ...warmUp.contexts.flatMap((c) => c.errors)];
+    if (warmUpErrors.length > 0 && !signal.aborted)
+      throw new Error(`the warm-up context failed: ${[...new Set(warmUpErrors)].join(', ')}`);
     for (const streams of options.streams) {
       for (const mode of options.modes) {
         if (signal.aborted) break;
@@ -88,10 +95,12 @@ async function run(options: BenchOptions, signal: AbortSignal): Promise<void> {
         const result = await runLevel({ ...levelPlan(options, target), streams, mode }, signal);
         const summary = summarizeLevel(streams, mode, result, options.jitterBufferMs);
         levels.push(summary);
+        const codes = Object.entries(summary.error_codes).map(([code, n]) => `${code} ×${n}`);
         log(
           `  ${summary.contexts} contexts, TTFA p95 ${summary.ttfa_ms.p95?.toFixed(0) ?? '-'} ms, ` +
-            `${summary.errors} error(s)`,
+            `${summary.errors} error(s)${codes.length > 0 ? `: ${codes.join(', ')}` : ''}`,
         );
+        for (const reason of new Set(summary.connect_errors)) log(`  could not connect: ${reason}`);
       }
     }
   } finally {
@@ -134,9 +143,14 @@ async function run(options: BenchOptions, signal: AbortSignal): Promise<void> {
       levels,
       targets,
     };
-    writeFileSync(options.json, JSON.stringify(report, null, 2) + '\n');
+    writeFileSync(options.json, JSON.stringify(report, roundMicros, 2) + '\n');
     log(`wrote ${options.json}`);
   }
+}
+
+/** Milliseconds to the microsecond: finer digits are clock noise. */
+function roundMicros(_key: string, value: unknown): unknown {
+  return typeof value === 'number' && !Number.isInteger(value) ? Math.round(value * 1000) / 1000 : value;
 }
 
 function levelPlan(options: BenchOptions, target: Target) {

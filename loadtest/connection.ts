@@ -46,7 +46,9 @@ export class BenchConnection {
   private closedWith: string | undefined;
 
   private constructor(private readonly ws: WebSocket) {
-    ws.on('message', (data: Buffer, isBinary: boolean) => (isBinary ? this.onFrame(data) : this.onText(data)));
+    ws.on('message', (data: Buffer, isBinary: boolean) =>
+      isBinary ? this.onFrame(data) : this.onText(data),
+    );
     ws.on('close', (code) => {
       this.closedWith = `connection_closed_${code}`;
       this.fail(this.closedWith);
@@ -55,7 +57,12 @@ export class BenchConnection {
   }
 
   /** Opens the socket and waits for `ready`. */
-  static connect(url: string, token: string, signal: AbortSignal, timeoutMs = 30_000): Promise<BenchConnection> {
+  static connect(
+    url: string,
+    token: string,
+    signal: AbortSignal,
+    timeoutMs = 30_000,
+  ): Promise<BenchConnection> {
     return new Promise((resolve, reject) => {
       const ws = new WebSocket(url, [PROTOCOL], {
         headers: { Authorization: `Bearer ${token}` },

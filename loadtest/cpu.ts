@@ -12,7 +12,8 @@ export function parseProcStatTicks(stat: string): number {
   const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const utime = Number(rest[11]);
   const stime = Number(rest[12]);
-  if (!Number.isFinite(utime) || !Number.isFinite(stime)) throw new Error('unexpected /proc/<pid>/stat format');
+  if (!Number.isFinite(utime) || !Number.isFinite(stime))
+    throw new Error('unexpected /proc/<pid>/stat format');
   return utime + stime;
 }
 
@@ -71,7 +72,11 @@ export function metricsCpuProbe(metricsUrl: string): CpuProbe {
 }
 
 /** CPU use over an interval, in percent of one core (above 100 when several cores are busy). */
-export function cpuPercent(cpuSecondsBefore: number | undefined, cpuSecondsAfter: number | undefined, wallMs: number): number | null {
+export function cpuPercent(
+  cpuSecondsBefore: number | undefined,
+  cpuSecondsAfter: number | undefined,
+  wallMs: number,
+): number | null {
   if (cpuSecondsBefore === undefined || cpuSecondsAfter === undefined || wallMs <= 0) return null;
   return ((cpuSecondsAfter - cpuSecondsBefore) * 1000 * 100) / wallMs;
 }

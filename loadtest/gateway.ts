@@ -81,7 +81,8 @@ export function gatewayEnv(port: number, secret: string, options: OwnGatewayOpti
 
 export async function startOwnGateway(options: OwnGatewayOptions): Promise<OwnGateway> {
   const main = options.main ?? defaultGatewayMain();
-  if (!existsSync(main)) throw new Error(`the gateway is not built (${main} missing): run "npm run build" first`);
+  if (!existsSync(main))
+    throw new Error(`the gateway is not built (${main} missing): run "npm run build" first`);
   const port = await freePort();
   const secret = randomBytes(32).toString('hex');
   const child = spawn(process.execPath, [main, 'serve'], {
@@ -96,6 +97,7 @@ export async function startOwnGateway(options: OwnGatewayOptions): Promise<OwnGa
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.on('error', () => undefined); // a failed spawn leaves pid undefined, reported just below
   const pid = child.pid;
   if (pid === undefined) throw new Error('could not start the gateway process');
 
@@ -105,7 +107,12 @@ export async function startOwnGateway(options: OwnGatewayOptions): Promise<OwnGa
     await waitReady(child, httpUrl, options.readyTimeoutMs ?? 180_000, options.signal);
   } catch (err) {
     await stop();
-    throw new Error(`${err instanceof Error ? err.message : String(err)}\n--- gateway output ---\n${output}`);
+    throw new Error(
+      `${err instanceof Error ? err.message : String(err)}\n--- gateway output ---\n${output}`,
+      {
+        cause: err,
+      },
+    );
   }
   return {
     pid,
@@ -116,7 +123,12 @@ export async function startOwnGateway(options: OwnGatewayOptions): Promise<OwnGa
   };
 }
 
-async function waitReady(child: ChildProcess, httpUrl: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+async function waitReady(
+  child: ChildProcess,
+  httpUrl: string,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     signal?.throwIfAborted();

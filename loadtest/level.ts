@@ -37,7 +37,12 @@ export interface LevelRun {
 }
 
 /** The text pieces of one context: the paragraph whole, or its LLM tokens on their schedule. */
-export function planPieces(text: string, mode: BenchMode, pace: TokenPace, seed: number): ContextPlan['pieces'] {
+export function planPieces(
+  text: string,
+  mode: BenchMode,
+  pace: TokenPace,
+  seed: number,
+): ContextPlan['pieces'] {
   if (mode === 'whole') return [{ text, at: 0 }];
   const random = seededRandom(seed);
   const tokens = llmTokens(text, random);

@@ -170,7 +170,8 @@ export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv = {}): Ben
     json: values.json,
     url: values.url === undefined ? undefined : streamUrl(values.url),
     token: values.url === undefined ? undefined : token,
-    serverPid: values['server-pid'] === undefined ? undefined : positiveInt('server-pid', values['server-pid']),
+    serverPid:
+      values['server-pid'] === undefined ? undefined : positiveInt('server-pid', values['server-pid']),
     device: values.device,
     threads: values.threads === undefined ? undefined : positiveInt('threads', values.threads),
     cache: values.cache,
@@ -189,7 +190,8 @@ export function streamUrl(text: string): string {
   }
   if (url.protocol === 'http:') url.protocol = 'ws:';
   if (url.protocol === 'https:') url.protocol = 'wss:';
-  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') throw new UsageError('--url must be a ws(s) or http(s) URL');
+  if (url.protocol !== 'ws:' && url.protocol !== 'wss:')
+    throw new UsageError('--url must be a ws(s) or http(s) URL');
   if (url.pathname === '/' || url.pathname === '') url.pathname = '/v1/stream';
   url.search = '';
   url.hash = '';

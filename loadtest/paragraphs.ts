@@ -13,10 +13,10 @@ export const PARAGRAPHS: readonly string[] = [
   'The meeting with Dr. Patel is confirmed for Tuesday at 3 p.m. in room 210. I added it to your calendar and set a reminder for 15 minutes before it starts.',
   'Here are three things to keep in mind. First, drink plenty of water. Second, take short breaks every hour. Third, try to get at least seven hours of sleep each night.',
   'The current temperature in Chicago is 68 degrees with light winds from the west. Expect scattered showers this afternoon, clearing by evening, with a low of 54.',
-  "Yes, you can return the jacket within 30 days of purchase. Just bring it to any of our stores with the receipt, or print a free shipping label from your order page and drop it off at the post office.",
+  'Yes, you can return the jacket within 30 days of purchase. Just bring it to any of our stores with the receipt, or print a free shipping label from your order page and drop it off at the post office.',
   'The Great Wall of China stretches for more than 13,000 miles. Most of what stands today was built during the Ming dynasty, between the 14th and 17th centuries, to protect the northern borders.',
   'Your subscription renews on the 15th of every month for $9.99. If you switch to the yearly plan, you pay $99 once and save about 17 percent.',
   'Let me walk you through it. Unplug the router, wait about 30 seconds, and plug it back in. When the light turns solid green, try connecting again. If it still fails, I can book a technician visit.',
   'Good morning! You have four meetings today, the first one at 9:30. The weather looks sunny, with a high of 75, and traffic on your usual route is light.',
-  "Honestly, it depends on what you need. If you mostly browse the web and write documents, the smaller model is plenty. If you edit video or play games, the larger one with 32 GB of memory is worth the extra $200.",
+  'Honestly, it depends on what you need. If you mostly browse the web and write documents, the smaller model is plenty. If you edit video or play games, the larger one with 32 GB of memory is worth the extra $200.',
 ];

@@ -66,7 +66,9 @@ function summarizeContext(record: ContextRecord, jitterBufferMs: number): Contex
     audio_ms: audioMs,
     ttfa_ms: first !== undefined && Number.isFinite(record.textStartAt) ? first - record.textStartAt : null,
     sentence_to_audio_ms:
-      first !== undefined && record.firstSentenceTextAt !== undefined ? first - record.firstSentenceTextAt : null,
+      first !== undefined && record.firstSentenceTextAt !== undefined
+        ? first - record.firstSentenceTextAt
+        : null,
     server_ttfa_ms: record.serverTtfaMs ?? null,
     rtf: streamingMs > 0 ? audioMs / streamingMs : null,
     frame_gap_max_ms: gaps.length > 0 ? Math.max(...gaps) : null,
@@ -90,7 +92,9 @@ export function summarizeLevel(
   const codes = [...run.connectErrors.map(() => 'connect_failed'), ...perContext.flatMap((c) => c.errors)];
   for (const code of codes) errorCodes[code] = (errorCodes[code] ?? 0) + 1;
   const gaps = run.contexts.flatMap((r) => frameGaps(r.arrivals.filter((t) => Number.isFinite(t))));
-  const clientCpu = run.wallMs > 0 ? (run.clientCpuMs * 100) / run.wallMs : null;
+  // Without a context the level took no time worth dividing by.
+  const measured = run.contexts.length > 0 && run.wallMs > 0;
+  const clientCpu = measured ? (run.clientCpuMs * 100) / run.wallMs : null;
   return {
     streams,
     mode,
@@ -110,7 +114,9 @@ export function summarizeLevel(
     jitter_buffer_ms: jitterBufferMs,
     audio_ms_total: perContext.reduce((n, c) => n + c.audio_ms, 0),
     wall_ms: run.wallMs,
-    server_cpu_percent: cpuPercent(run.serverCpuSeconds.before, run.serverCpuSeconds.after, run.wallMs),
+    server_cpu_percent: measured
+      ? cpuPercent(run.serverCpuSeconds.before, run.serverCpuSeconds.after, run.wallMs)
+      : null,
     client_cpu_percent: clientCpu,
     per_context: perContext,
   };
@@ -124,7 +130,10 @@ interface Column {
 }
 
 const ms = (v: number | null): string => (v === null ? '-' : v.toFixed(0));
-const fixed = (digits: number) => (v: number | null): string => (v === null ? '-' : v.toFixed(digits));
+const fixed =
+  (digits: number) =>
+  (v: number | null): string =>
+    v === null ? '-' : v.toFixed(digits);
 
 const COLUMNS: Column[] = [
   { title: 'streams', cell: (s) => String(s.streams) },
@@ -149,7 +158,9 @@ export function formatTable(levels: LevelSummary[]): string {
   const rows = [COLUMNS.map((c) => c.title), ...levels.map((l) => COLUMNS.map((c) => c.cell(l)))];
   const widths = COLUMNS.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]): string =>
-    cells.map((cell, i) => (i === 1 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ');
+    cells
+      .map((cell, i) => (i === 1 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
+      .join('  ');
   const [header, ...body] = rows;
   return [line(header ?? []), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
 }

@@ -131,7 +131,7 @@ async function printDevAccess(config: Config, port: number): Promise<void> {
       `  token:      ${token}`,
       `  websocket:  ws://${host}:${port}/v1/stream?token=${token}`,
     );
-    if (config.server.demo) lines.push(`  demo page:  http://${host}:${port}/`);
+    if (config.server.demo) lines.push(`  demo page:  http://${host}:${port}/?token=${token}`);
     lines.push(
       `  speech:     curl -H "Authorization: Bearer ${token}" -H "Content-Type: application/json" \\`,
       `                -d '{"input":"Hello there.","response_format":"wav"}' http://${host}:${port}/v1/audio/speech -o hello.wav`,

@@ -55,7 +55,11 @@ class StreamSink implements OutputSink {
   readonly seekable = false;
   bytesWritten = 0;
 
-  constructor(private readonly stream: NodeJS.WritableStream) {}
+  constructor(private readonly stream: NodeJS.WritableStream) {
+    // A reader that goes away (EPIPE) also fails the pending write, which reports it; without a
+    // listener the stream's 'error' event would crash the process first.
+    stream.on('error', () => undefined);
+  }
 
   write(bytes: Uint8Array): Promise<void> {
     this.bytesWritten += bytes.length;
