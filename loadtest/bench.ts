@@ -16,7 +16,20 @@ import { checkTargets, formatTable, formatTargets, summarizeLevel, type LevelSum
 /** Pause between levels, so that one level's tail does not load the next one's start. */
 const SETTLE_MS = 500;
 
-function machine(options: BenchOptions): Record<string, unknown> {
+interface Machine {
+  os: string;
+  arch: string;
+  cpu_model: string;
+  cpu_count: number;
+  total_memory_bytes: number;
+  free_memory_bytes: number;
+  load_average: number[];
+  node: string;
+  device: string;
+  threads: number | string;
+}
+
+function machine(options: BenchOptions): Machine {
   const list = cpus();
   return {
     os: `${type()} ${release()}`,
@@ -115,7 +128,7 @@ async function run(options: BenchOptions, signal: AbortSignal): Promise<void> {
   if (targets.length > 0) process.stdout.write(`\n${formatTargets(targets)}\n`);
   const info = machine(options);
   process.stdout.write(
-    `\n${String(info.cpu_model)} × ${String(info.cpu_count)}, node ${process.version}, device ${String(info.device)}, ` +
+    `\n${info.cpu_model} × ${info.cpu_count}, node ${info.node}, device ${info.device}, ` +
       `format ${options.format}, jitter buffer ${options.jitterBufferMs} ms, server CPU from ${target.cpu.source}\n`,
   );
   if (options.json !== undefined) {

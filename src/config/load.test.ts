@@ -7,7 +7,7 @@ import { after, describe, test } from 'node:test';
 import { fromRoot } from '../util/paths.js';
 import { describeConfig } from './describe.js';
 import { ConfigError, loadConfig } from './load.js';
-import { unknownVariables } from './variables.js';
+import { DEFAULT_WORKERS, unknownVariables } from './variables.js';
 
 const SECRET = 'a-production-secret-of-at-least-32-bytes!';
 
@@ -44,6 +44,7 @@ void describe('defaults', () => {
     assert.deepEqual(c.tts, {
       device: 'cpu',
       threads: 1,
+      workers: DEFAULT_WORKERS,
       voicesDir: fromRoot('models', 'voices'),
       defaultVoice: undefined,
     });

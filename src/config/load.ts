@@ -44,6 +44,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     tts: {
       device: r.oneOf('SPEECHGATE_DEVICE', DEVICES, 'cpu'),
       threads: r.int('SPEECHGATE_THREADS'),
+      workers: r.int('SPEECHGATE_WORKERS'),
       voicesDir: resolveVoicesDir(r),
       defaultVoice: readVoiceName(r),
     },

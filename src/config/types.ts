@@ -87,6 +87,8 @@ export interface Config {
     readonly device: Device;
     /** ONNX Runtime intra-op threads per session. */
     readonly threads: number;
+    /** Synthesis worker threads; 0 runs inference on the main thread. */
+    readonly workers: number;
     readonly voicesDir: string;
     readonly defaultVoice: string | undefined;
   };

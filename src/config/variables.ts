@@ -1,3 +1,5 @@
+import { availableParallelism } from 'node:os';
+
 /**
  * Every environment variable speechgate reads, with its meaning and default. The loader reads
  * variables only through this table and `configHelp` renders it, so the two cannot drift apart.
@@ -26,6 +28,9 @@ const MiB = 1024 * KiB;
 const GiB = 1024 * MiB;
 
 const int = (dflt: number, min: number, max: number): IntRange => ({ default: dflt, min, max });
+
+/** One synthesis worker per core: inference blocks the thread it runs on. */
+export const DEFAULT_WORKERS = Math.min(8, availableParallelism());
 
 export const VARIABLES: readonly Variable[] = [
   // Server
@@ -151,6 +156,13 @@ export const VARIABLES: readonly Variable[] = [
     group: 'Synthesis',
     help: 'ONNX Runtime intra-op threads per session.',
     int: int(1, 1, 256),
+  },
+  {
+    name: 'SPEECHGATE_WORKERS',
+    group: 'Synthesis',
+    help: 'Synthesis worker threads, each with its own ONNX sessions (0 runs inference on the main thread).',
+    defaultText: `the number of CPU cores, at most 8 (here ${DEFAULT_WORKERS})`,
+    int: int(DEFAULT_WORKERS, 0, 64),
   },
   {
     name: 'SPEECHGATE_VOICES_DIR',

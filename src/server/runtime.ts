@@ -84,9 +84,9 @@ export async function openRuntime(
 }
 
 async function loadVoices(config: Config): Promise<VoiceRegistry> {
-  const { voicesDir, device, threads, defaultVoice } = config.tts;
+  const { voicesDir, device, threads, defaultVoice, workers } = config.tts;
   try {
-    return await VoiceRegistry.load(voicesDir, { device, threads }, defaultVoice);
+    return await VoiceRegistry.load(voicesDir, { device, threads }, defaultVoice, workers);
   } catch (err) {
     if (err instanceof SpeechgateError) throw err; // device_unavailable says it all
     throw new Error(`cannot load the voices in ${voicesDir} (SPEECHGATE_VOICES_DIR)`, { cause: err });

@@ -4,6 +4,7 @@
  * echoed in error messages.
  */
 import { SpeechgateError } from '../errors.js';
+import { ENGINE_SPEED_RANGE } from '../tts/engine.js';
 
 export type SpeechResponseFormat = 'opus' | 'wav' | 'pcm';
 
@@ -22,7 +23,7 @@ export const MAX_INPUT_CHARS = 4096;
 /** OpenAI's accepted range for `speed`; values outside are refused, like OpenAI does. */
 export const API_SPEED_RANGE = { min: 0.25, max: 4 } as const;
 /** What the ONNX voices can render (they clamp to this themselves); clamping here keeps cache keys stable. */
-export const ENGINE_SPEED_RANGE = { min: 0.33, max: 3 } as const;
+export { ENGINE_SPEED_RANGE };
 
 /** OpenAI's built-in voice names: accepted and mapped to the gateway's default voice. */
 export const OPENAI_VOICE_NAMES: ReadonlySet<string> = new Set([

@@ -9,8 +9,7 @@ import type { GatewayDeps } from './types.js';
 const UNKNOWN_LANGUAGE = 'und';
 
 function languageOf(voice: Synthesizer): string {
-  const language = (voice as Partial<Record<'language', unknown>>).language;
-  return typeof language === 'string' && language !== '' ? language : UNKNOWN_LANGUAGE;
+  return voice.language || UNKNOWN_LANGUAGE;
 }
 
 export function readyMessage(sessionId: string, deps: GatewayDeps): ReadyMessage {

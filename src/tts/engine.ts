@@ -1,6 +1,9 @@
 import type { PhonemizedWord } from '../text/frontend.js';
 import type { WordTiming } from './timing.js';
 
+/** Speaking rates a synthesizer honours; requests outside are clamped to it. */
+export const ENGINE_SPEED_RANGE = { min: 0.33, max: 3 } as const;
+
 export type Stage = 'frontend' | 'acoustic' | 'vocoder';
 
 /** A sentence after the front end: what is spoken, and what the model reads. Cheap; no inference yet. */
@@ -31,6 +34,8 @@ export interface SynthesizeOptions {
 export interface Synthesizer {
   readonly id: string;
   readonly name: string;
+  /** BCP 47 tag, e.g. "en-US". */
+  readonly language?: string;
   readonly sampleRate: number;
   readonly modelHash: string;
   prepare(text: string): PreparedPhrase;

@@ -3,6 +3,7 @@ import { FrontEnd } from '../text/frontend.js';
 import { createSession, type SessionOptions } from './device.js';
 import { DEFAULT_CHUNKING, planChunks, sliceMel, type ChunkPlanOptions } from './chunking.js';
 import {
+  ENGINE_SPEED_RANGE,
   abortError,
   type PreparedPhrase,
   type SynthesisChunk,
@@ -12,13 +13,11 @@ import {
 import { wordTimings } from './timing.js';
 import { readVoice, type VoiceFiles } from './voice.js';
 
-const MAX_SPEED = 3;
-const MIN_SPEED = 0.33;
-
 /** The ONNX pipeline: front end → acoustic model (mel + durations) → HiFi-GAN in overlapping chunks. */
 export class OnnxVoice implements Synthesizer {
   readonly id: string;
   readonly name: string;
+  readonly language: string;
   readonly sampleRate: number;
   readonly modelHash: string;
   private readonly hop: number;
@@ -33,6 +32,7 @@ export class OnnxVoice implements Synthesizer {
   ) {
     this.id = files.manifest.id;
     this.name = files.manifest.name;
+    this.language = files.manifest.language;
     this.sampleRate = files.manifest.sampleRate;
     this.modelHash = files.modelHash;
     this.hop = files.manifest.files.vocoder.hop;
@@ -130,5 +130,5 @@ export class OnnxVoice implements Synthesizer {
 
 function clampSpeed(speed: number): number {
   if (!Number.isFinite(speed) || speed <= 0) return 1;
-  return Math.min(MAX_SPEED, Math.max(MIN_SPEED, speed));
+  return Math.min(ENGINE_SPEED_RANGE.max, Math.max(ENGINE_SPEED_RANGE.min, speed));
 }

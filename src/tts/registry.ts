@@ -4,6 +4,7 @@ import { SpeechgateError } from '../errors.js';
 import type { Synthesizer } from './engine.js';
 import type { SessionOptions } from './device.js';
 import { OnnxVoice } from './onnx-voice.js';
+import { WorkerPoolVoice } from './worker/pool-voice.js';
 
 /** The voices a gateway serves, loaded from one folder of voice folders (each with a voice.json). */
 export class VoiceRegistry {
@@ -12,10 +13,15 @@ export class VoiceRegistry {
     readonly defaultVoice: string,
   ) {}
 
+  /**
+   * Loads every voice folder. With `workers` > 0 each voice runs on that many worker threads (the gateway);
+   * with 0, in this thread (tools and tests).
+   */
   static async load(
     voicesDir: string,
     session: SessionOptions,
     defaultVoice?: string,
+    workers = 0,
   ): Promise<VoiceRegistry> {
     const entries = await readdir(voicesDir).catch((err: unknown) => {
       throw new Error(`cannot read the voices folder ${voicesDir}`, { cause: err });
@@ -28,7 +34,8 @@ export class VoiceRegistry {
         () => false,
       );
       if (!isVoice) continue;
-      const voice = await OnnxVoice.load(dir, session);
+      const voice =
+        workers > 0 ? await WorkerPoolVoice.load(dir, session, workers) : await OnnxVoice.load(dir, session);
       voices.set(voice.id, voice);
     }
     return VoiceRegistry.of([...voices.values()], defaultVoice);

@@ -152,12 +152,13 @@ void describe('e2e: speechgate say (CLI process, real gateway)', () => {
     });
     const summary = summaryOf(run);
     assert.equal(summary.characters, pieces.join('').length, 'every piece reached the gateway');
-    assert.equal(summary.sentences, 2);
+    // The pause may make the gateway speak the unfinished second sentence in two parts.
+    assert.ok(summary.sentences >= 2, `sentences: ${summary.sentences}`);
     assert.equal(summary.encoding, 'pcm_s16le');
     assert.equal(summary.sampleRate, 24000);
 
     const wav = await readFile(file);
-    const dataBytes = (summary.audioMs / 1000) * 24000 * 2;
+    const dataBytes = summary.audioMs * 48; // 24 samples of 2 bytes per ms
     assert.equal(wav.length, 44 + dataBytes);
     assert.equal(wav.toString('latin1', 0, 4), 'RIFF');
     assert.equal(wav.readUInt32LE(4), wav.length - 8, 'RIFF size patched');
@@ -168,8 +169,9 @@ void describe('e2e: speechgate say (CLI process, real gateway)', () => {
     assert.equal(wav.readUInt16LE(34), 16);
     assert.equal(wav.toString('latin1', 36, 40), 'data');
     assert.equal(wav.readUInt32LE(40), dataBytes, 'data size patched');
-    assert.equal(Number(tool('soxi', ['-s', file]).trim()), (summary.audioMs / 1000) * 24000);
-    assert.equal(Number(tool('soxi', ['-D', file]).trim()), summary.audioMs / 1000);
+    assert.equal(Number(tool('soxi', ['-s', file]).trim()), summary.audioMs * 24);
+    const seconds = Number(tool('soxi', ['-D', file]).trim());
+    assert.ok(Math.abs(seconds * 1000 - summary.audioMs) < 0.01, `soxi: ${seconds} s`);
   });
 
   test('-o - writes mu-law WAV to stdout; the summary stays on stderr', async () => {
@@ -184,7 +186,7 @@ void describe('e2e: speechgate say (CLI process, real gateway)', () => {
     const header = 58; // 18-byte fmt chunk and a fact chunk
     assert.equal(wav.toString('latin1', header - 8, header - 4), 'data');
     assert.equal(wav.readUInt32LE(header - 4), 0xffffffff, 'a pipe keeps the streaming sizes');
-    assert.equal(wav.length - header, (summary.audioMs / 1000) * 8000);
+    assert.equal(wav.length - header, summary.audioMs * 8);
     assert.equal(summary.bytes, wav.length);
   });
 
