@@ -142,8 +142,10 @@ export async function createStreamEncoder(
   inputRate: number,
   options: StreamEncoderOptions = {},
 ): Promise<StreamEncoder> {
+  // libsamplerate's fastest sinc still filters properly (about 97 dB of stopband); the voices' spectrum ends at
+  // 8 kHz, and it costs less than half the CPU of 'medium', which matters at one encoder per stream.
   const resampler = await createResampler(inputRate, format.sampleRate, {
-    quality: options.resamplerQuality ?? 'medium',
+    quality: options.resamplerQuality ?? 'fastest',
   });
   try {
     return new PipelineEncoder({ ...format }, resampler, createSink(format, options));

@@ -61,13 +61,14 @@ export async function serveCommand(argv: string[]): Promise<void> {
   const stop = async (signal: NodeJS.Signals): Promise<void> => {
     if (stopping) {
       logger.warn({ event: 'forced_exit', signal }, 'second signal: exiting now');
+      await releaseVoices(runtime);
       exit(logger, 1);
     }
     stopping = true;
     logger.info({ event: 'shutdown', signal, graceMs: config.server.shutdownGraceMs }, 'shutting down');
     const forced = setTimeout(() => {
       logger.error({ event: 'shutdown_timeout' }, 'shutdown took too long: exiting');
-      exit(logger, 1);
+      void releaseVoices(runtime).then(() => exit(logger, 1));
     }, config.server.shutdownGraceMs + SHUTDOWN_SLACK_MS);
     forced.unref();
     try {
@@ -141,6 +142,16 @@ async function printDevAccess(config: Config, port: number): Promise<void> {
     lines.push('', `speechgate demo page: http://${host}:${port}/`, '');
   }
   if (lines.length > 0) process.stdout.write(lines.join('\n') + '\n');
+}
+
+/**
+ * Synthesis workers must release their ONNX sessions before the process ends: exiting while a worker holds
+ * them aborts the process in onnxruntime's native teardown. Bounded, so a forced exit stays prompt.
+ */
+async function releaseVoices(runtime: Runtime | undefined): Promise<void> {
+  if (!runtime) return;
+  const deadline = new Promise((resolve) => setTimeout(resolve, 1000).unref());
+  await Promise.race([runtime.deps.voices.close().catch(() => undefined), deadline]);
 }
 
 function exit(logger: Logger, code: number): never {

@@ -19,6 +19,9 @@ import { ContextOutput, FRAME_MS } from './output.js';
 import { playSentence } from './pipeline.js';
 import { SentenceJob, type JobSettings } from './sentence-job.js';
 
+/** How much later than "now" a look-ahead sentence's audio is needed: less than almost any sentence lasts. */
+const LOOKAHEAD_DEFER_MS = 300;
+
 export interface ContextInit {
   id: string;
   voice: Synthesizer;
@@ -146,7 +149,8 @@ export class Context {
     for (const item of this.queue) {
       if (item.kind !== 'sentence') continue;
       if (jobs > this.init.host.tuning.lookahead) break;
-      item.job.start();
+      // The sentence after the one playing is not needed before that one has played for a while.
+      item.job.start(jobs === 0 ? 0 : LOOKAHEAD_DEFER_MS);
       jobs++;
     }
     if (!this.running && this.queue.length > 0) {

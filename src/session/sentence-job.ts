@@ -31,6 +31,7 @@ export class SentenceJob {
   samples = 0;
 
   private status: Status = 'idle';
+  private startAt = 0;
   private error: unknown;
   private readonly chunks: SynthesisChunk[] = [];
   /** The output loop is the only consumer, so one waiter suffices. */
@@ -47,9 +48,13 @@ export class SentenceJob {
     return this.status !== 'idle';
   }
 
-  /** Starts the work; idempotent. Failures surface in settled()/nextChunk(). */
-  start(): void {
+  /**
+   * Starts the work; idempotent. `deferMs` tells the synthesizer how much later than now the audio is needed
+   * (look-ahead sentences). Failures surface in settled()/nextChunk().
+   */
+  start(deferMs = 0): void {
     if (this.status !== 'idle') return;
+    this.startAt = Date.now() + deferMs;
     this.status = 'lookup';
     this.settings.signal.addEventListener('abort', this.onAbort, { once: true });
     this.produce().then(
@@ -108,7 +113,9 @@ export class SentenceJob {
 
     const onStage = (stage: 'frontend' | 'acoustic' | 'vocoder', seconds: number): void =>
       metrics.observeStage(stage, seconds);
-    const iterator = voice.synthesize(prepared, { signal, speed, onStage })[Symbol.asyncIterator]();
+    const iterator = voice
+      .synthesize(prepared, { signal, speed, onStage, startAt: this.startAt })
+      [Symbol.asyncIterator]();
     const gate = this.host.gate;
     let finished = false;
     try {

@@ -26,6 +26,11 @@ export interface SynthesizeOptions {
   signal?: AbortSignal;
   /** 1 is the voice's natural rate; 2 is twice as fast. */
   speed?: number;
+  /**
+   * When this phrase's first audio will be needed (ms since the epoch; default now). Schedulers serve earlier
+   * needs first, so a stream's look-ahead sentence does not delay another stream's first audio.
+   */
+  startAt?: number;
   /** Per-stage latency, for metrics. */
   onStage?: (stage: Stage, seconds: number) => void;
 }

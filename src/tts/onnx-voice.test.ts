@@ -75,7 +75,7 @@ describe('the bundled voice on CPU', () => {
     assert.equal(chunked.length, whole.length);
     let worst = 0;
     for (let i = 0; i < whole.length; i++) worst = Math.max(worst, Math.abs(whole[i]! - chunked[i]!));
-    // With 16 context frames each side the joins are inaudible: the tolerance is about -60 dBFS.
+    // With the default context the joins are inaudible: the tolerance is about -60 dBFS.
     assert.ok(worst < 1e-3, `chunked differs from whole by up to ${worst}`);
   });
 

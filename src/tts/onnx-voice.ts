@@ -11,6 +11,7 @@ import {
   type SynthesizeOptions,
 } from './engine.js';
 import { wordTimings } from './timing.js';
+import { VocoderBatcher } from './vocoder-batcher.js';
 import { readVoice, type VoiceFiles } from './voice.js';
 
 /** The ONNX pipeline: front end → acoustic model (mel + durations) → HiFi-GAN in overlapping chunks. */
@@ -23,12 +24,15 @@ export class OnnxVoice implements Synthesizer {
   private readonly hop: number;
   private readonly nMels: number;
   private readonly frontEnd = new FrontEnd();
+  /** On GPUs, chunks of concurrent streams share vocoder calls. */
+  private readonly batcher: VocoderBatcher | undefined;
 
   private constructor(
     files: VoiceFiles,
     private readonly acoustic: ort.InferenceSession,
     private readonly vocoder: ort.InferenceSession,
     private readonly chunking: ChunkPlanOptions,
+    batchVocoder: boolean,
   ) {
     this.id = files.manifest.id;
     this.name = files.manifest.name;
@@ -37,6 +41,9 @@ export class OnnxVoice implements Synthesizer {
     this.modelHash = files.modelHash;
     this.hop = files.manifest.files.vocoder.hop;
     this.nMels = files.manifest.mel.nMels;
+    this.batcher = batchVocoder
+      ? new VocoderBatcher((mel, batch, frames) => this.runVocoder(mel, batch, frames), this.nMels, this.hop)
+      : undefined;
   }
 
   static async load(dir: string, session: SessionOptions, chunking = DEFAULT_CHUNKING): Promise<OnnxVoice> {
@@ -44,7 +51,7 @@ export class OnnxVoice implements Synthesizer {
     const acoustic = await createSession(files.acoustic, session);
     try {
       const vocoder = await createSession(files.vocoder, session);
-      return new OnnxVoice(files, acoustic, vocoder, chunking);
+      return new OnnxVoice(files, acoustic, vocoder, chunking, session.device !== 'cpu');
     } catch (err) {
       await acoustic.release();
       throw err;
@@ -82,11 +89,13 @@ export class OnnxVoice implements Synthesizer {
 
   /** Vocodes mel frames [from, to) of a [nMels, frames] mel; returns (to - from) * hop samples. */
   async vocode(mel: Float32Array, frames: number, from: number, to: number): Promise<Float32Array> {
-    const input = new ort.Tensor('float32', sliceMel(mel, this.nMels, frames, from, to), [
-      1,
-      this.nMels,
-      to - from,
-    ]);
+    const slice = sliceMel(mel, this.nMels, frames, from, to);
+    if (this.batcher) return this.batcher.vocode(slice, to - from);
+    return this.runVocoder(slice, 1, to - from);
+  }
+
+  private async runVocoder(mel: Float32Array, batch: number, frames: number): Promise<Float32Array> {
+    const input = new ort.Tensor('float32', mel, [batch, this.nMels, frames]);
     const out = await this.vocoder.run({ mel: input });
     const audio = out['audio'] as ort.Tensor;
     const data = (audio.data as Float32Array).slice();

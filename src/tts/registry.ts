@@ -78,3 +78,12 @@ export class VoiceRegistry {
     await Promise.all([...this.voices.values()].map((v) => v.close()));
   }
 }
+
+/**
+ * GPU sessions live in one worker: onnxruntime-node 1.30's WebGPU provider shares one device per process and
+ * crashed (SIGSEGV, "command encoder already finished") with sessions in several threads. One thread still
+ * feeds the GPU well, because its vocoder calls are batched across streams.
+ */
+function workersFor(session: SessionOptions, workers: number): number {
+  return session.device === 'cpu' ? workers : 1;
+}

@@ -4,7 +4,14 @@ import type { PreparedPhrase, Stage, SynthesisChunk } from '../engine.js';
 /** Main thread → synthesis worker. */
 export type ToWorker =
   | { type: 'load'; dir: string; session: SessionOptions }
-  | { type: 'synthesize'; job: number; phrase: PreparedPhrase; speed: number; credit: number }
+  | {
+      type: 'synthesize';
+      job: number;
+      phrase: PreparedPhrase;
+      speed: number;
+      credit: number;
+      startAt: number;
+    }
   | { type: 'credit'; job: number; n: number }
   | { type: 'cancel'; job: number }
   | { type: 'close' };

@@ -148,7 +148,14 @@ export class WorkerPoolVoice implements Synthesizer {
     signal?.addEventListener('abort', onAbort);
     let finished = false;
     try {
-      worker.send({ type: 'synthesize', job, phrase, speed: options.speed ?? 1, credit: PREFETCH_CHUNKS });
+      worker.send({
+        type: 'synthesize',
+        job,
+        phrase,
+        speed: options.speed ?? 1,
+        credit: PREFETCH_CHUNKS,
+        startAt: options.startAt ?? Date.now(),
+      });
       for (;;) {
         while (inbox.length === 0 && !signal?.aborted) await new Promise<void>((resolve) => (wake = resolve));
         if (signal?.aborted) throw abortError(signal);

@@ -11,15 +11,21 @@ import { OnnxVoice } from '../onnx-voice.js';
 import type { FromWorker, ToWorker } from './messages.js';
 
 interface Job {
+  id: number;
   controller: AbortController;
+  iterator: AsyncIterator<SynthesisChunk>;
   credit: number;
-  wake: (() => void) | undefined;
+  /** When this job's next chunk will be needed by a listener: its start plus the audio it has produced. */
+  deadline: number;
+  msPerSample: number;
+  stages: [Stage, number][];
 }
 
 const port = parentPort;
 if (!port) throw new Error('synth-worker must run in a worker thread');
 let voice: OnnxVoice | undefined;
 const jobs = new Map<number, Job>();
+let stepping = false;
 
 function post(message: FromWorker, transfer: ArrayBuffer[] = []): void {
   port?.postMessage(message, transfer);
@@ -41,48 +47,93 @@ async function load(dir: string, session: Extract<ToWorker, { type: 'load' }>['s
       modelHash: voice.modelHash,
     });
   } catch (err) {
-    post({
-      type: 'load_failed',
-      message: err instanceof Error ? err.message : String(err),
-      ...(err instanceof SpeechgateError ? { code: err.code } : {}),
-    });
+    post({ type: 'load_failed', message: errorMessage(err), ...errorCode(err) });
   }
 }
 
-async function run(message: Extract<ToWorker, { type: 'synthesize' }>): Promise<void> {
-  const job: Job = { controller: new AbortController(), credit: message.credit, wake: undefined };
-  jobs.set(message.job, job);
-  let stages: [Stage, number][] = [];
-  try {
-    if (!voice) throw new Error('voice not loaded');
-    const chunks = voice.synthesize(message.phrase, {
-      signal: job.controller.signal,
-      speed: message.speed,
-      onStage: (stage, seconds) => stages.push([stage, seconds]),
-    });
-    for await (const chunk of chunks) {
-      while (job.credit <= 0 && !job.controller.signal.aborted) {
-        await new Promise<void>((resolve) => (job.wake = resolve));
-      }
-      if (job.controller.signal.aborted) return;
-      job.credit--;
-      const pcm = chunk.pcm.slice(); // a view into the vocoder's output: copy so the buffer can be transferred
-      const out: SynthesisChunk = chunk.timing ? { pcm, timing: chunk.timing } : { pcm };
-      post({ type: 'chunk', job: message.job, chunk: out, stages }, [pcm.buffer]);
-      stages = [];
-    }
-    post({ type: 'end', job: message.job, stages });
-  } catch (err) {
-    if (job.controller.signal.aborted) return;
-    post({
-      type: 'failed',
-      job: message.job,
-      message: err instanceof Error ? err.message : String(err),
-      ...(err instanceof SpeechgateError ? { code: err.code } : {}),
-    });
-  } finally {
-    jobs.delete(message.job);
+function submit(message: Extract<ToWorker, { type: 'synthesize' }>): void {
+  if (!voice) {
+    post({ type: 'failed', job: message.job, message: 'voice not loaded' });
+    return;
   }
+  const controller = new AbortController();
+  const job: Job = {
+    id: message.job,
+    controller,
+    credit: message.credit,
+    deadline: message.startAt,
+    msPerSample: 1000 / voice.sampleRate,
+    stages: [],
+    iterator: undefined as unknown as AsyncIterator<SynthesisChunk>,
+  };
+  job.iterator = voice
+    .synthesize(message.phrase, {
+      signal: controller.signal,
+      speed: message.speed,
+      onStage: (stage, seconds) => job.stages.push([stage, seconds]),
+    })
+    [Symbol.asyncIterator]();
+  jobs.set(job.id, job);
+  schedule();
+}
+
+/**
+ * Earliest deadline first, one inference step (an acoustic run or a vocoder chunk) at a time: a new
+ * stream's first audio, or a stream about to run dry, goes before audio that would only be buffered.
+ */
+function schedule(): void {
+  if (stepping) return;
+  let next: Job | undefined;
+  for (const job of jobs.values()) {
+    if (job.credit > 0 && (!next || job.deadline < next.deadline)) next = job;
+  }
+  if (!next) return;
+  stepping = true;
+  void step(next).finally(() => {
+    stepping = false;
+    schedule();
+  });
+}
+
+async function step(job: Job): Promise<void> {
+  try {
+    const result = await job.iterator.next();
+    if (job.controller.signal.aborted) return;
+    const stages = job.stages;
+    job.stages = [];
+    if (result.done) {
+      jobs.delete(job.id);
+      post({ type: 'end', job: job.id, stages });
+      return;
+    }
+    const chunk = result.value;
+    job.credit--;
+    job.deadline += chunk.pcm.length * job.msPerSample;
+    const pcm = chunk.pcm.slice(); // a view into the vocoder's output: copy so the buffer can be transferred
+    const out: SynthesisChunk = chunk.timing ? { pcm, timing: chunk.timing } : { pcm };
+    post({ type: 'chunk', job: job.id, chunk: out, stages }, [pcm.buffer]);
+  } catch (err) {
+    jobs.delete(job.id);
+    if (!job.controller.signal.aborted) {
+      post({ type: 'failed', job: job.id, message: errorMessage(err), ...errorCode(err) });
+    }
+  }
+}
+
+function cancel(id: number): void {
+  const job = jobs.get(id);
+  if (!job) return;
+  jobs.delete(id);
+  job.controller.abort();
+  void job.iterator.return?.().catch(() => undefined);
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function errorCode(err: unknown): { code?: string } {
+  return err instanceof SpeechgateError ? { code: err.code } : {};
 }
 
 port.on('message', (message: ToWorker) => {
@@ -91,27 +142,23 @@ port.on('message', (message: ToWorker) => {
       void load(message.dir, message.session);
       break;
     case 'synthesize':
-      void run(message);
+      submit(message);
       break;
     case 'credit': {
       const job = jobs.get(message.job);
       if (!job) break;
       job.credit += message.n;
-      job.wake?.();
+      schedule();
       break;
     }
+    case 'cancel':
+      cancel(message.job);
+      break;
     case 'close':
       // Release the sessions before the thread ends: terminating a thread that still holds them aborts the
       // process inside onnxruntime's native teardown.
-      for (const job of jobs.values()) job.controller.abort();
+      for (const id of [...jobs.keys()]) cancel(id);
       void (voice?.close() ?? Promise.resolve()).finally(() => port.close());
       break;
-    case 'cancel': {
-      const job = jobs.get(message.job);
-      if (!job) break;
-      job.controller.abort();
-      job.wake?.();
-      break;
-    }
   }
 });
