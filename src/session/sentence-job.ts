@@ -113,9 +113,8 @@ export class SentenceJob {
 
     const onStage = (stage: 'frontend' | 'acoustic' | 'vocoder', seconds: number): void =>
       metrics.observeStage(stage, seconds);
-    const iterator = voice
-      .synthesize(prepared, { signal, speed, onStage, startAt: this.startAt })
-      [Symbol.asyncIterator]();
+    const chunks = voice.synthesize(prepared, { signal, speed, onStage, startAt: this.startAt });
+    const iterator = chunks[Symbol.asyncIterator]();
     const gate = this.host.gate;
     let finished = false;
     try {

@@ -34,8 +34,9 @@ export class VoiceRegistry {
         () => false,
       );
       if (!isVoice) continue;
+      const threads = workersFor(session, workers);
       const voice =
-        workers > 0 ? await WorkerPoolVoice.load(dir, session, workers) : await OnnxVoice.load(dir, session);
+        threads > 0 ? await WorkerPoolVoice.load(dir, session, threads) : await OnnxVoice.load(dir, session);
       voices.set(voice.id, voice);
     }
     return VoiceRegistry.of([...voices.values()], defaultVoice);
@@ -80,10 +81,10 @@ export class VoiceRegistry {
 }
 
 /**
- * GPU sessions live in one worker: onnxruntime-node 1.30's WebGPU provider shares one device per process and
- * crashed (SIGSEGV, "command encoder already finished") with sessions in several threads. One thread still
- * feeds the GPU well, because its vocoder calls are batched across streams.
+ * GPU sessions live in one worker thread. onnxruntime-node 1.30's WebGPU provider shares one device per process,
+ * and sessions in several threads crashed it (SIGSEGV, "command encoder already finished"). One worker feeds
+ * the GPU well because its vocoder calls are batched across streams.
  */
 function workersFor(session: SessionOptions, workers: number): number {
-  return session.device === 'cpu' ? workers : 1;
+  return session.device === 'cpu' ? workers : Math.min(workers, 1);
 }

@@ -66,13 +66,12 @@ function submit(message: Extract<ToWorker, { type: 'synthesize' }>): void {
     stages: [],
     iterator: undefined as unknown as AsyncIterator<SynthesisChunk>,
   };
-  job.iterator = voice
-    .synthesize(message.phrase, {
-      signal: controller.signal,
-      speed: message.speed,
-      onStage: (stage, seconds) => job.stages.push([stage, seconds]),
-    })
-    [Symbol.asyncIterator]();
+  const chunks = voice.synthesize(message.phrase, {
+    signal: controller.signal,
+    speed: message.speed,
+    onStage: (stage, seconds) => job.stages.push([stage, seconds]),
+  });
+  job.iterator = chunks[Symbol.asyncIterator]();
   jobs.set(job.id, job);
   schedule();
 }
