@@ -58,24 +58,27 @@ export async function serveCommand(argv: string[]): Promise<void> {
   let runtime: Runtime | undefined;
   let gateway: Gateway | undefined;
   let stopping = false;
+  let forced = false;
   const stop = async (signal: NodeJS.Signals): Promise<void> => {
     if (stopping) {
+      forced = true;
       logger.warn({ event: 'forced_exit', signal }, 'second signal: exiting now');
       await releaseVoices(runtime);
       exit(logger, 1);
     }
     stopping = true;
     logger.info({ event: 'shutdown', signal, graceMs: config.server.shutdownGraceMs }, 'shutting down');
-    const forced = setTimeout(() => {
+    const timeout = setTimeout(() => {
       logger.error({ event: 'shutdown_timeout' }, 'shutdown took too long: exiting');
       void releaseVoices(runtime).then(() => exit(logger, 1));
     }, config.server.shutdownGraceMs + SHUTDOWN_SLACK_MS);
-    forced.unref();
+    timeout.unref();
     try {
       await gateway?.shutdown(config.server.shutdownGraceMs);
       await runtime?.close();
       logger.info({ event: 'stopped' }, 'speechgate stopped');
-      exit(logger, 0);
+      // Releasing the voices on a second signal can let the drain finish first; it still was a forced exit.
+      exit(logger, forced ? 1 : 0);
     } catch (err) {
       logger.error({ event: 'shutdown_failed', ...errorFields(err) }, 'shutdown failed');
       exit(logger, 1);
