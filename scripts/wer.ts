@@ -1,15 +1,8 @@
+import { editDistance } from '../src/util/edit-distance.js';
+
 /** Word-level edit distance: substitutions + deletions + insertions turning `ref` into `hyp`. */
 export function wordErrors(ref: readonly string[], hyp: readonly string[]): number {
-  let prev = Array.from({ length: hyp.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= ref.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= hyp.length; j++) {
-      const sub = (prev[j - 1] ?? 0) + (ref[i - 1] === hyp[j - 1] ? 0 : 1);
-      row.push(Math.min(sub, (prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1));
-    }
-    prev = row;
-  }
-  return prev[hyp.length] ?? 0;
+  return editDistance(ref, hyp);
 }
 
 const CONTRACTIONS: Record<string, string[]> = {
@@ -29,8 +22,7 @@ export function canonicalWords(words: readonly string[]): string[] {
   const out: string[] = [];
   let letters = '';
   const flushLetters = (): void => {
-    if (letters.length === 1) out.push(letters);
-    else if (letters) out.push(letters);
+    if (letters) out.push(letters);
     letters = '';
   };
   for (let i = 0; i < expanded.length; i++) {

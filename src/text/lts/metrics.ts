@@ -1,19 +1,8 @@
+import { editDistance } from '../../util/edit-distance.js';
 import { stripStress } from './arpabet.js';
 import type { LexiconEntry } from './corpus.js';
 
-/** Levenshtein distance over phoneme symbols (unit costs). */
-export function editDistance(a: readonly string[], b: readonly string[]): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      row.push(Math.min(substitution, (prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1));
-    }
-    prev = row;
-  }
-  return prev[b.length] ?? 0;
-}
+export { editDistance };
 
 export interface EvaluationResult {
   readonly words: number;

@@ -81,9 +81,10 @@ class SynthWorker {
 }
 
 /**
- * A voice whose inference runs on a pool of worker threads, one sentence per worker at a time, so that several
- * streams use several cores and the event loop stays free for sockets. The front end runs here, on the main
- * thread: it is cheap and its output is the cache key.
+ * A voice whose inference runs on a pool of worker threads, so that several streams use several cores and
+ * the event loop stays free for sockets. Each sentence goes to the worker with the fewest in progress; a worker
+ * runs one inference step at a time, earliest deadline first (see synth-worker.ts). The front end runs here,
+ * on the main thread: it is cheap and its output is the cache key.
  */
 export class WorkerPoolVoice implements Synthesizer {
   private readonly frontEnd = new FrontEnd();

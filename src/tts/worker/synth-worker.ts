@@ -57,21 +57,21 @@ function submit(message: Extract<ToWorker, { type: 'synthesize' }>): void {
     return;
   }
   const controller = new AbortController();
-  const job: Job = {
-    id: message.job,
-    controller,
-    credit: message.credit,
-    deadline: message.startAt,
-    msPerSample: 1000 / voice.sampleRate,
-    stages: [],
-    iterator: undefined as unknown as AsyncIterator<SynthesisChunk>,
-  };
+  const stages: [Stage, number][] = [];
   const chunks = voice.synthesize(message.phrase, {
     signal: controller.signal,
     speed: message.speed,
-    onStage: (stage, seconds) => job.stages.push([stage, seconds]),
+    onStage: (stage, seconds) => stages.push([stage, seconds]),
   });
-  job.iterator = chunks[Symbol.asyncIterator]();
+  const job: Job = {
+    id: message.job,
+    controller,
+    iterator: chunks[Symbol.asyncIterator](),
+    credit: message.credit,
+    deadline: message.startAt,
+    msPerSample: 1000 / voice.sampleRate,
+    stages,
+  };
   jobs.set(job.id, job);
   schedule();
 }
@@ -98,8 +98,7 @@ async function step(job: Job): Promise<void> {
   try {
     const result = await job.iterator.next();
     if (job.controller.signal.aborted) return;
-    const stages = job.stages;
-    job.stages = [];
+    const stages = job.stages.splice(0);
     if (result.done) {
       jobs.delete(job.id);
       post({ type: 'end', job: job.id, stages });
