@@ -54,8 +54,9 @@ describe('voice on worker threads', () => {
     await Promise.all(TEXTS.map((t) => render(pool, t)));
     clearInterval(timer);
     const elapsed = performance.now() - started;
-    // A blocked loop would fire about once; a free one fires on most 5 ms ticks.
-    assert.ok(ticks >= elapsed / 5 / 4, `${ticks} timer ticks in ${elapsed.toFixed(0)} ms`);
+    // Inference on this thread would block the loop for whole model runs (one or two ticks in all); a free
+    // loop ticks dozens of times. The bar is low so that a loaded machine cannot fail it.
+    assert.ok(ticks >= 10, `${ticks} timer ticks in ${elapsed.toFixed(0)} ms`);
   });
 
   test('aborting stops the job and the pool stays usable', async () => {
