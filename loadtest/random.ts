@@ -1,16 +1,6 @@
-/** A small seeded generator (mulberry32), so that a run's token split and pacing can be repeated. */
-export type Random = () => number;
+import type { Random } from '../src/util/random.js';
 
-export function seededRandom(seed: number): Random {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom, type Random } from '../src/util/random.js';
 
 /** A uniformly drawn number in [min, max]. */
 export function between(random: Random, min: number, max: number): number {

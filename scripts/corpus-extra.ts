@@ -3,17 +3,7 @@
  * gateway actually says (numbers, money, dates, times, codes, questions, short IVR prompts). Generated
  * from templates with a seeded PRNG, so the corpus is reproducible.
  */
-
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../src/util/random.js';
 
 const NAMES = ['Maria', 'James', 'Priya', 'Chen', 'Olivia', 'Ahmed', 'Sofia', 'Lucas', 'Grace', 'Daniel', 'Aisha', 'Tom', 'Elena', 'Kofi', 'Hannah', 'Diego']; // prettier-ignore
 const CITIES = ['Boston', 'Denver', 'Chicago', 'Seattle', 'Austin', 'Atlanta', 'Portland', 'Phoenix', 'Miami', 'Dallas', 'Toronto', 'London', 'Madrid', 'Dublin']; // prettier-ignore
@@ -124,7 +114,7 @@ const TEMPLATES: Gen[] = [
 ];
 
 export function extraSentences(count: number, seed = 20261121): string[] {
-  const r = prng(seed);
+  const r = seededRandom(seed);
   const seen = new Set<string>();
   const out: string[] = [];
   for (let attempts = 0; out.length < count && attempts < count * 20; attempts++) {

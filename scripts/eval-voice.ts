@@ -15,6 +15,7 @@ import { wavFile } from '../src/audio/wav.js';
 import { normalize } from '../src/text/normalize.js';
 import { VoiceRegistry } from '../src/tts/registry.js';
 import { fromRoot } from '../src/util/paths.js';
+import { concatSamples } from '../src/util/concat.js';
 import { canonicalWords, wordErrors } from './wer.js';
 
 const { values } = parseArgs({
@@ -60,12 +61,7 @@ async function synthesiseAll(): Promise<string[]> {
   for (const [i, sentence] of sentences.entries()) {
     const parts: Float32Array[] = [];
     for await (const chunk of voice.synthesize(voice.prepare(sentence))) parts.push(chunk.pcm.slice());
-    const pcm = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-    let offset = 0;
-    for (const p of parts) {
-      pcm.set(p, offset);
-      offset += p.length;
-    }
+    const pcm = concatSamples(parts);
     const file = join(values.out, `voice-${String(i).padStart(2, '0')}.wav`);
     writeFileSync(file, wavFile('pcm_s16le', voice.sampleRate, floatToS16le(pcm)));
     files.push(file);

@@ -7,6 +7,7 @@
  * end trimming is expressed through that final granule.
  */
 import { randomInt } from 'node:crypto';
+import { concatBytes } from '../util/concat.js';
 import { opusPacketSamples48k } from './opus-packet.js';
 
 const FLAG_BOS = 0x02;
@@ -74,7 +75,7 @@ export class OggOpusWriter {
   header(): Uint8Array {
     if (this.state !== 'new') throw new Error('Ogg Opus header already written');
     this.state = 'open';
-    return concat([this.page([this.opusHead()], FLAG_BOS, 0), this.page([this.opusTags()], 0, 0)]);
+    return concatBytes([this.page([this.opusHead()], FLAG_BOS, 0), this.page([this.opusTags()], 0, 0)]);
   }
 
   /** Adds one Opus packet; returns the pages it completed (often none). */
@@ -90,7 +91,7 @@ export class OggOpusWriter {
       if (count === candidates && count < this.maxPacketsPerPage) break;
       pages.push(this.takePage(count, 0, 0));
     }
-    return concat(pages);
+    return concatBytes(pages);
   }
 
   /** Emits every pending packet but the newest (e.g. at a sentence end). */
@@ -99,7 +100,7 @@ export class OggOpusWriter {
     const pages: Uint8Array[] = [];
     while (this.pending.length > 1)
       pages.push(this.takePage(this.fittingCount(this.pending.length - 1), 0, 0));
-    return concat(pages);
+    return concatBytes(pages);
   }
 
   /**
@@ -122,7 +123,7 @@ export class OggOpusWriter {
       const last = count === this.pending.length;
       pages.push(this.takePage(count, last ? FLAG_EOS : 0, last ? trimSamples48k : 0));
     }
-    return concat(pages);
+    return concatBytes(pages);
   }
 
   private requireOpen(): void {
@@ -207,15 +208,4 @@ export class OggOpusWriter {
     view.setUint32(22, oggCrc32(page), true); // computed with the CRC field still zero
     return page;
   }
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(parts.reduce((sum, p) => sum + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }

@@ -7,25 +7,7 @@ export function sine(frequency: number, sampleRate: number, samples: number, amp
   return out;
 }
 
-export function concatFloat(parts: Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((sum, p) => sum + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
-
-export function concatBytes(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, p) => sum + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
+export { concatSamples as concatFloat, concatBytes } from '../util/concat.js';
 
 export function rms(samples: ArrayLike<number>): number {
   let sum = 0;

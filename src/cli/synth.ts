@@ -4,6 +4,7 @@ import { floatToS16le } from '../audio/pcm.js';
 import { wavFile } from '../audio/wav.js';
 import { VoiceRegistry } from '../tts/registry.js';
 import type { Device } from '../tts/device.js';
+import { concatSamples } from '../util/concat.js';
 import { fromRoot } from '../util/paths.js';
 
 export const synthHelp = `speechgate synth --text "..." --out a.wav [--voice ID] [--device cpu|webgpu|cuda] [--speed 1] [--threads N] [--voices DIR]
@@ -57,13 +58,8 @@ export async function synthCommand(argv: string[]): Promise<void> {
       }
       pieces.push(chunk.pcm.slice());
     }
-    const total = pieces.reduce((n, p) => n + p.length, 0);
-    const pcm = new Float32Array(total);
-    let offset = 0;
-    for (const p of pieces) {
-      pcm.set(p, offset);
-      offset += p.length;
-    }
+    const pcm = concatSamples(pieces);
+    const total = pcm.length;
     await writeFile(values.out, wavFile('pcm_s16le', voice.sampleRate, floatToS16le(pcm)));
     const audioSeconds = total / voice.sampleRate;
     const wall = (performance.now() - started) / 1000;

@@ -5,6 +5,7 @@
 import type { AudioFormat } from '../audio/format.js';
 import { OggOpusWriter } from '../audio/ogg.js';
 import { wavHeader } from '../audio/wav.js';
+import { concatBytes } from '../util/concat.js';
 import type { SpeechResponseFormat } from './speech-request.js';
 
 export interface SpeechContainer {
@@ -22,16 +23,7 @@ export interface SpeechContainer {
 const PCM_RATE = 24000;
 const EMPTY = new Uint8Array(0);
 
-export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(parts.reduce((sum, p) => sum + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
+export { concatBytes };
 
 class OggOpusContainer implements SpeechContainer {
   readonly contentType = 'audio/ogg; codecs=opus';

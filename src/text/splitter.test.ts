@@ -1,22 +1,14 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SpeechgateError } from '../errors.js';
+import { seededRandom } from '../util/random.js';
 import { SentenceSplitter, type Segment, type SplitterOptions } from './splitter.js';
 
 type Reason = Segment['reason'];
 type Expected = [text: string, reason: Reason];
 
-/** Deterministic PRNG (mulberry32) so property-test failures can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded, so property-test failures can be replayed. */
+const prng = seededRandom;
 
 function splitWhole(text: string, options?: SplitterOptions): Segment[] {
   const splitter = new SentenceSplitter(options);

@@ -2,20 +2,11 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fromRoot } from '../util/paths.js';
 import { OnnxVoice } from './onnx-voice.js';
+import { concatSamples } from '../util/concat.js';
 import { planChunks, DEFAULT_CHUNKING } from './chunking.js';
 
 const VOICE_DIR = fromRoot('models', 'voices', 'slt-en-us');
 const SENTENCE = 'Your appointment is on Tuesday at ten fifteen, please arrive early.';
-
-function concat(chunks: Float32Array[]): Float32Array {
-  const out = new Float32Array(chunks.reduce((n, c) => n + c.length, 0));
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.length;
-  }
-  return out;
-}
 
 function rms(x: Float32Array): number {
   let s = 0;
@@ -51,7 +42,7 @@ describe('the bundled voice on CPU', () => {
       timing ??= chunk.timing;
       chunks.push(chunk.pcm.slice());
     }
-    const audio = concat(chunks);
+    const audio = concatSamples(chunks);
     assert.equal(audio.length, frames * 256);
     assert.ok(rms(audio) > 0.02, `audio is near silent (rms ${rms(audio)})`);
     assert.ok(Math.max(...audio.map(Math.abs)) <= 1);
@@ -71,7 +62,7 @@ describe('the bundled voice on CPU', () => {
       const audio = await voice.vocode(mel, frames, span.inputStart, span.inputEnd);
       pieces.push(audio.subarray((span.start - span.inputStart) * 256, (span.end - span.inputStart) * 256));
     }
-    const chunked = concat(pieces);
+    const chunked = concatSamples(pieces);
     assert.equal(chunked.length, whole.length);
     let worst = 0;
     for (let i = 0; i < whole.length; i++) worst = Math.max(worst, Math.abs(whole[i]! - chunked[i]!));
@@ -83,7 +74,7 @@ describe('the bundled voice on CPU', () => {
     const run = async (): Promise<Float32Array> => {
       const parts: Float32Array[] = [];
       for await (const c of voice.synthesize(voice.prepare(SENTENCE))) parts.push(c.pcm.slice());
-      return concat(parts);
+      return concatSamples(parts);
     };
     const [a, b] = [await run(), await run()];
     assert.deepEqual(a, b);

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { fromRoot } from '../../util/paths.js';
 import type { Synthesizer } from '../engine.js';
 import { OnnxVoice } from '../onnx-voice.js';
+import { concatSamples } from '../../util/concat.js';
 import { WorkerPoolVoice } from './pool-voice.js';
 
 const VOICE_DIR = fromRoot('models', 'voices', 'slt-en-us');
@@ -14,13 +15,7 @@ const TEXTS = [
 async function render(voice: Synthesizer, text: string): Promise<Float32Array> {
   const parts: Float32Array[] = [];
   for await (const chunk of voice.synthesize(voice.prepare(text))) parts.push(chunk.pcm.slice());
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
+  return concatSamples(parts);
 }
 
 describe('voice on worker threads', () => {
