@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../src/util/free-port.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fromRoot, projectRoot } from '../src/util/paths.js';
 import { signBenchToken } from './jwt.js';
@@ -36,19 +36,6 @@ const TAIL_CHARS = 4000;
 
 export function defaultGatewayMain(): string {
   return fromRoot('dist', 'src', 'cli', 'main.js');
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port')),
-      );
-    });
-  });
 }
 
 export function gatewayEnv(port: number, secret: string, options: OwnGatewayOptions): NodeJS.ProcessEnv {

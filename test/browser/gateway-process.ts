@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../../src/util/free-port.js';
 import { fromRoot, projectRoot } from '../../src/util/paths.js';
 
 export interface GatewayProcess {
@@ -14,19 +14,6 @@ export interface GatewayProcess {
   /** An HS256 token with scope 'tts' that the gateway accepts. */
   token(): string;
   stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
 }
 
 function signHs256(secret: string): string {

@@ -8,6 +8,9 @@
  *   (even SIGKILL), the pipe closes and the watchdog kills the server.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { freePort } from '../../src/util/free-port.js';
+
+export { freePort };
 import net from 'node:net';
 
 export interface RedisServer {
@@ -58,18 +61,6 @@ function installExitHook(): void {
         // already gone
       }
     }
-  });
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => (port > 0 ? resolve(port) : reject(new Error('no port assigned'))));
-    });
   });
 }
 
