@@ -3,6 +3,7 @@
  * endpoint, health, readiness, metrics and the optional demo page.
  */
 import { App, us_listen_socket_close, us_socket_local_port, type us_listen_socket } from 'uWebSockets.js';
+import { prewarmEncoders } from '../audio/encoder.js';
 import { createTokenVerifier, type TokenVerifier } from '../auth/index.js';
 import { SpeechgateError } from '../errors.js';
 import { Session } from '../session/index.js';
@@ -13,6 +14,9 @@ import { registerHttpRoutes } from './routes.js';
 import { handleSpeech, SPEECH_ROUTE } from './speech.js';
 import { handleUpgrade, STREAM_ROUTE } from './upgrade.js';
 import { Connections, type SessionFactory } from './websocket.js';
+
+/** Opus encoders made ready at start: the streams a small gateway serves at once. */
+const PREWARMED_ENCODERS = 8;
 
 export interface GatewayOptions {
   /** Builds the session of each connection (default: src/session's Session). */
@@ -111,6 +115,8 @@ export function createGateway(deps: GatewayDeps, options: GatewayOptions = {}): 
       }),
     async warmUp() {
       await deps.voices.warmUp();
+      const rates = new Set(deps.voices.list().map((v) => v.sampleRate));
+      for (const rate of rates) await prewarmEncoders(PREWARMED_ENCODERS, rate);
       warmedUp = true;
     },
     shutdown(graceMs) {

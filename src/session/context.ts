@@ -19,9 +19,6 @@ import { ContextOutput, FRAME_MS } from './output.js';
 import { playSentence } from './pipeline.js';
 import { SentenceJob, type JobSettings } from './sentence-job.js';
 
-/** How much later than "now" a look-ahead sentence's audio is needed: less than almost any sentence lasts. */
-const LOOKAHEAD_DEFER_MS = 300;
-
 export interface ContextInit {
   id: string;
   voice: Synthesizer;
@@ -149,8 +146,8 @@ export class Context {
     for (const item of this.queue) {
       if (item.kind !== 'sentence') continue;
       if (jobs > this.init.host.tuning.lookahead) break;
-      // The sentence after the one playing is not needed before that one has played for a while.
-      item.job.start(jobs === 0 ? 0 : LOOKAHEAD_DEFER_MS);
+      const job = item.job;
+      job.start(() => this.neededAt(job));
       jobs++;
     }
     if (!this.running && this.queue.length > 0) {
@@ -191,6 +188,31 @@ export class Context {
       this.running = false;
     }
     if (this.stallPending) this.onStall();
+  }
+
+  /**
+   * When the listener will need `target`'s first sample, assuming playback in real time from the first frame:
+   * the end of the audio sent so far, plus what the sentences before it still have to play. A context that
+   * has run dry (waiting for text) needs its next sentence from the moment that sentence exists.
+   */
+  private neededAt(target: SentenceJob): number {
+    const out = this.output;
+    let at: number | undefined;
+    for (const item of this.queue) {
+      if (item.kind !== 'sentence') continue;
+      const job = item.job;
+      if (at === undefined) {
+        const drained = out.firstFrameAt === undefined ? -Infinity : out.firstFrameAt + out.sequence * FRAME_MS;
+        at = Math.max(drained, job.createdAt);
+        if (job === target) return at;
+        // The sentence at the head is the one being sent: its sent frames are in `sequence` already.
+        at += Math.max(0, job.expectedMs - out.sentenceFrames * FRAME_MS);
+        continue;
+      }
+      if (job === target) return at;
+      at += job.expectedMs;
+    }
+    return at ?? target.createdAt;
   }
 
   private finish(): void {

@@ -53,6 +53,11 @@ export class ContextOutput {
     this.idBytes = idBytes;
   }
 
+  /** Frames of the current sentence sent so far. */
+  get sentenceFrames(): number {
+    return this.sentInSentence;
+  }
+
   /** Starts a sentence; `head` is read when its first frame is about to leave. */
   begin(head: () => SentenceHead): void {
     this.head = head;
@@ -72,7 +77,9 @@ export class ContextOutput {
     const last = this.held;
     this.held = undefined;
     if (last) await this.send(last, true);
-    return this.sentInSentence;
+    const frames = this.sentInSentence;
+    this.sentInSentence = 0;
+    return frames;
   }
 
   private async send(payload: Uint8Array, last: boolean): Promise<void> {

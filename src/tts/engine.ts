@@ -27,10 +27,11 @@ export interface SynthesizeOptions {
   /** 1 is the voice's natural rate; 2 is twice as fast. */
   speed?: number;
   /**
-   * When this phrase's first audio will be needed (ms since the epoch; default now). Schedulers serve earlier
-   * needs first, so a stream's look-ahead sentence does not delay another stream's first audio.
+   * When a listener will need this phrase's first sample (a performance.now() time; default: when synthesize
+   * was called). Read again each time a scheduler orders work, so it may move as the stream plays. Earlier
+   * needs are served first: a stream's look-ahead sentence does not delay another stream's first audio.
    */
-  startAt?: number;
+  neededAt?: () => number;
   /** Per-stage latency, for metrics. */
   onStage?: (stage: Stage, seconds: number) => void;
 }

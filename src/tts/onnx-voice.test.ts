@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { fromRoot } from '../util/paths.js';
 import { OnnxVoice } from './onnx-voice.js';
 import { concatSamples } from '../util/concat.js';
-import { planChunks, DEFAULT_CHUNKING } from './chunking.js';
+import { planChunks, sliceMel, DEFAULT_CHUNKING } from './chunking.js';
 
 const VOICE_DIR = fromRoot('models', 'voices', 'slt-en-us');
 const SENTENCE = 'Your appointment is on Tuesday at ten fifteen, please arrive early.';
@@ -68,6 +68,22 @@ describe('the bundled voice on CPU', () => {
     for (let i = 0; i < whole.length; i++) worst = Math.max(worst, Math.abs(whole[i]! - chunked[i]!));
     // With the default context the joins are inaudible: the tolerance is about -60 dBFS.
     assert.ok(worst < 1e-3, `chunked differs from whole by up to ${worst}`);
+  });
+
+  test('a batch of mels of one length gives the same audio as separate calls', async () => {
+    const { mel, frames } = await voice.acousticModel(voice.prepare(SENTENCE));
+    const width = 24;
+    const starts = [0, 10, frames - width];
+    const slices = starts.map((s) => sliceMel(mel, voice.shape.nMels, frames, s, s + width));
+    const together = await voice.vocodeBatch(slices, width);
+    assert.equal(together.length, 3);
+    for (const [i, start] of starts.entries()) {
+      const alone = await voice.vocode(mel, frames, start, start + width);
+      assert.equal(together[i]!.length, width * 256);
+      let worst = 0;
+      for (let k = 0; k < alone.length; k++) worst = Math.max(worst, Math.abs(together[i]![k]! - alone[k]!));
+      assert.ok(worst < 1e-5, `item ${i} differs by ${worst}`);
+    }
   });
 
   test('identical input gives identical output', async () => {

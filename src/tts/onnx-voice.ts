@@ -1,7 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import { FrontEnd } from '../text/frontend.js';
 import { createSession, type SessionOptions } from './device.js';
-import { DEFAULT_CHUNKING, planChunks, sliceMel, type ChunkPlanOptions } from './chunking.js';
+import { DEFAULT_CHUNKING, sliceMel, type ChunkPlanOptions } from './chunking.js';
 import {
   ENGINE_SPEED_RANGE,
   abortError,
@@ -10,40 +10,39 @@ import {
   type Synthesizer,
   type SynthesizeOptions,
 } from './engine.js';
-import { wordTimings } from './timing.js';
-import { VocoderBatcher } from './vocoder-batcher.js';
+import { PhrasePlan, type AcousticOutput, type VoiceShape } from './phrase-plan.js';
 import { readVoice, type VoiceFiles } from './voice.js';
 
-/** The ONNX pipeline: front end → acoustic model (mel + durations) → HiFi-GAN in overlapping chunks. */
+/**
+ * The ONNX pipeline: front end → acoustic model (mel + durations) → HiFi-GAN in overlapping chunks. Its
+ * synthesize() runs the models on the calling thread; the gateway drives the same models step by step from
+ * worker threads instead (see worker/).
+ */
 export class OnnxVoice implements Synthesizer {
   readonly id: string;
   readonly name: string;
   readonly language: string;
   readonly sampleRate: number;
   readonly modelHash: string;
-  private readonly hop: number;
-  private readonly nMels: number;
+  readonly shape: VoiceShape;
   private readonly frontEnd = new FrontEnd();
-  /** On GPUs, chunks of concurrent streams share vocoder calls. */
-  private readonly batcher: VocoderBatcher | undefined;
 
   private constructor(
     files: VoiceFiles,
     private readonly acoustic: ort.InferenceSession,
     private readonly vocoder: ort.InferenceSession,
-    private readonly chunking: ChunkPlanOptions,
-    batchVocoder: boolean,
+    readonly chunking: ChunkPlanOptions,
   ) {
     this.id = files.manifest.id;
     this.name = files.manifest.name;
     this.language = files.manifest.language;
     this.sampleRate = files.manifest.sampleRate;
     this.modelHash = files.modelHash;
-    this.hop = files.manifest.files.vocoder.hop;
-    this.nMels = files.manifest.mel.nMels;
-    this.batcher = batchVocoder
-      ? new VocoderBatcher((mel, batch, frames) => this.runVocoder(mel, batch, frames), this.nMels, this.hop)
-      : undefined;
+    this.shape = {
+      hop: files.manifest.files.vocoder.hop,
+      nMels: files.manifest.mel.nMels,
+      sampleRate: files.manifest.sampleRate,
+    };
   }
 
   static async load(dir: string, session: SessionOptions, chunking = DEFAULT_CHUNKING): Promise<OnnxVoice> {
@@ -51,7 +50,7 @@ export class OnnxVoice implements Synthesizer {
     const acoustic = await createSession(files.acoustic, session);
     try {
       const vocoder = await createSession(files.vocoder, session);
-      return new OnnxVoice(files, acoustic, vocoder, chunking, session.device !== 'cpu');
+      return new OnnxVoice(files, acoustic, vocoder, chunking);
     } catch (err) {
       await acoustic.release();
       throw err;
@@ -64,10 +63,7 @@ export class OnnxVoice implements Synthesizer {
   }
 
   /** Mel and per-token durations for a phrase; the first half of synthesis, exposed for tests and tools. */
-  async acousticModel(
-    phrase: PreparedPhrase,
-    speed = 1,
-  ): Promise<{ mel: Float32Array; frames: number; durations: number[] }> {
+  async acousticModel(phrase: Pick<PreparedPhrase, 'ids'>, speed = 1): Promise<AcousticOutput> {
     const ids = new ort.Tensor(
       'int64',
       BigInt64Array.from(phrase.ids, (x) => BigInt(x)),
@@ -89,18 +85,26 @@ export class OnnxVoice implements Synthesizer {
 
   /** Vocodes mel frames [from, to) of a [nMels, frames] mel; returns (to - from) * hop samples. */
   async vocode(mel: Float32Array, frames: number, from: number, to: number): Promise<Float32Array> {
-    const slice = sliceMel(mel, this.nMels, frames, from, to);
-    if (this.batcher) return this.batcher.vocode(slice, to - from);
-    return this.runVocoder(slice, 1, to - from);
+    const [audio] = await this.vocodeBatch([sliceMel(mel, this.shape.nMels, frames, from, to)], to - from);
+    return audio!;
   }
 
-  private async runVocoder(mel: Float32Array, batch: number, frames: number): Promise<Float32Array> {
-    const input = new ort.Tensor('float32', mel, [batch, this.nMels, frames]);
-    const out = await this.vocoder.run({ mel: input });
+  /**
+   * Vocodes several [nMels, frames] mels of one length in one call (GPUs run a batch in about the time of one
+   * item). Each comes back as frames * hop samples, exactly as if vocoded alone.
+   */
+  async vocodeBatch(mels: readonly Float32Array[], frames: number): Promise<Float32Array[]> {
+    const size = this.shape.nMels * frames;
+    const input = mels.length === 1 ? mels[0]! : new Float32Array(size * mels.length);
+    if (mels.length > 1) mels.forEach((mel, i) => input.set(mel, i * size));
+    const tensor = new ort.Tensor('float32', input, [mels.length, this.shape.nMels, frames]);
+    const out = await this.vocoder.run({ mel: tensor });
     const audio = out['audio'] as ort.Tensor;
-    const data = (audio.data as Float32Array).slice();
+    const data = audio.data as Float32Array;
+    const samples = frames * this.shape.hop;
+    const result = mels.map((_, i) => data.slice(i * samples, (i + 1) * samples));
     audio.dispose();
-    return data;
+    return result;
   }
 
   async *synthesize(phrase: PreparedPhrase, options: SynthesizeOptions = {}): AsyncIterable<SynthesisChunk> {
@@ -108,27 +112,18 @@ export class OnnxVoice implements Synthesizer {
     if (phrase.ids.length <= 2) return; // nothing but sentence markers: silence
     if (signal?.aborted) throw abortError(signal);
     let t = performance.now();
-    const { mel, frames, durations } = await this.acousticModel(phrase, options.speed);
+    const acoustic = await this.acousticModel(phrase, options.speed);
     onStage?.('acoustic', (performance.now() - t) / 1000);
     if (signal?.aborted) throw abortError(signal);
-    const msPerFrame = (1000 * this.hop) / this.sampleRate;
-    const timing = wordTimings(phrase.words, durations, msPerFrame);
-    let first = true;
-    for (const span of planChunks(frames, this.chunking)) {
+    const plan = new PhrasePlan(phrase, acoustic, this.shape, this.chunking);
+    for (let i = 0; i < plan.spans.length; i++) {
       t = performance.now();
-      const audio = await this.vocode(mel, frames, span.inputStart, span.inputEnd);
+      const input = plan.input(i);
+      const [audio] = await this.vocodeBatch([input.mel], input.frames);
       onStage?.('vocoder', (performance.now() - t) / 1000);
       if (signal?.aborted) throw abortError(signal);
-      const pcm = audio.subarray(
-        (span.start - span.inputStart) * this.hop,
-        (span.end - span.inputStart) * this.hop,
-      );
-      if (first) {
-        first = false;
-        yield { pcm, timing: { words: timing.words, durationMs: frames * msPerFrame } };
-      } else {
-        yield { pcm };
-      }
+      const keep = plan.keep(i);
+      yield plan.chunk(i, audio!.subarray(keep.from, keep.to));
     }
   }
 

@@ -1,6 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SpeechgateError } from '../errors.js';
+import { loadLetterToSound } from '../text/lts/index.js';
 import type { Synthesizer } from './engine.js';
 import type { SessionOptions } from './device.js';
 import { OnnxVoice } from './onnx-voice.js';
@@ -66,8 +67,12 @@ export class VoiceRegistry {
     return [...this.voices.values()];
   }
 
-  /** Runs every voice once so the first real request does not pay for lazy initialisation. */
+  /**
+   * Runs every voice once, and loads the letter-to-sound model (some 200 ms, on the event loop), so that the
+   * first real request does not pay for lazy initialisation.
+   */
   async warmUp(): Promise<void> {
+    loadLetterToSound();
     for (const voice of this.voices.values()) {
       for await (const _chunk of voice.synthesize(voice.prepare('Ready.'))) {
         // drain

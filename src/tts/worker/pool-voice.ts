@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { SpeechgateError, type ErrorCode, ERROR_CODES } from '../../errors.js';
 import { FrontEnd } from '../../text/frontend.js';
+import { DEFAULT_CHUNKING } from '../chunking.js';
 import type { SessionOptions } from '../device.js';
 import {
   abortError,
@@ -9,55 +10,72 @@ import {
   type Synthesizer,
   type SynthesizeOptions,
 } from '../engine.js';
-import type { FromWorker, ToWorker } from './messages.js';
+import type { FromWorker, Step, StepResult, ToWorker, VoiceInfo } from './messages.js';
+import { PhraseJob, type JobEvent } from './phrase-job.js';
+import { StepScheduler, type StepRunner } from './scheduler.js';
 
-/** Chunks a worker may produce ahead of the consumer: enough to hide a message round trip, no more. */
-const PREFETCH_CHUNKS = 2;
 const WORKER_URL = new URL('./synth-worker.js', import.meta.url);
+/** Nice value of synthesis threads (see lowerPriority in synth-worker.ts). */
+const WORKER_NICE = 10;
+/** Vocoder chunks of one length a GPU runs in one call. */
+const GPU_MAX_BATCH = 64;
 
-type Loaded = Extract<FromWorker, { type: 'loaded' }>;
-
-interface JobSink {
-  push(message: FromWorker): void;
+interface Pending {
+  resolve: (result: StepResult) => void;
+  reject: (err: unknown) => void;
 }
 
-/** One worker thread holding its own ONNX sessions for a voice. */
-class SynthWorker {
-  readonly jobs = new Map<number, JobSink>();
-  private readonly worker: Worker;
+/** One worker thread holding its own ONNX sessions for a voice; runs one step at a time. */
+class SynthWorker implements StepRunner {
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
   private exited = false;
+  private stopping = false;
 
-  private constructor(worker: Worker) {
-    this.worker = worker;
-    this.worker.on('message', (message: FromWorker) => {
-      if ('job' in message) this.jobs.get(message.job)?.push(message);
+  private constructor(
+    private readonly worker: Worker,
+    readonly maxBatch: number,
+    onUnexpectedExit: () => void,
+  ) {
+    worker.on('message', (message: FromWorker) => {
+      if (message.type !== 'result' && message.type !== 'failed') return;
+      const pending = this.pending.get(message.id);
+      this.pending.delete(message.id);
+      if (message.type === 'result') pending?.resolve(message.result);
+      else pending?.reject(stepError(message));
     });
-    this.worker.on('exit', () => {
+    worker.on('exit', () => {
       this.exited = true;
-      for (const [job, sink] of this.jobs) {
-        sink.push({ type: 'failed', job, message: 'synthesis worker exited' });
+      for (const p of this.pending.values()) {
+        p.reject(new SpeechgateError('synthesis_failed', 'synthesis worker exited'));
       }
-      this.jobs.clear();
+      this.pending.clear();
+      if (!this.stopping) onUnexpectedExit();
     });
   }
 
-  static start(dir: string, session: SessionOptions): Promise<{ worker: SynthWorker; info: Loaded }> {
+  static start(
+    dir: string,
+    session: SessionOptions,
+    onUnexpectedExit: () => void,
+  ): Promise<{ worker: SynthWorker; info: VoiceInfo }> {
     const worker = new Worker(WORKER_URL);
+    const maxBatch = session.device === 'cpu' ? 1 : GPU_MAX_BATCH;
     return new Promise((resolve, reject) => {
+      const onExit = (): void => reject(new SpeechgateError('internal', 'synthesis worker exited while loading'));
       const onMessage = (message: FromWorker): void => {
         if (message.type === 'loaded') {
-          worker.off('message', onMessage);
-          worker.off('error', reject);
-          resolve({ worker: new SynthWorker(worker), info: message });
+          worker.off('message', onMessage).off('error', reject).off('exit', onExit);
+          const { type: _, ...info } = message;
+          resolve({ worker: new SynthWorker(worker, maxBatch, onUnexpectedExit), info });
         } else if (message.type === 'load_failed') {
+          worker.off('exit', onExit);
           worker.postMessage({ type: 'close' } satisfies ToWorker);
-          const code = message.code && message.code in ERROR_CODES ? (message.code as ErrorCode) : 'internal';
-          reject(new SpeechgateError(code, message.message));
+          reject(stepError(message, 'internal'));
         }
       };
-      worker.on('message', onMessage);
-      worker.once('error', reject);
-      worker.postMessage({ type: 'load', dir, session } satisfies ToWorker);
+      worker.on('message', onMessage).once('error', reject).once('exit', onExit);
+      worker.postMessage({ type: 'load', dir, session, nice: WORKER_NICE } satisfies ToWorker);
     });
   }
 
@@ -65,35 +83,61 @@ class SynthWorker {
     return !this.exited;
   }
 
-  send(message: ToWorker): void {
-    if (!this.exited) this.worker.postMessage(message);
+  run(step: Step): Promise<StepResult> {
+    if (this.exited) return Promise.reject(new SpeechgateError('synthesis_failed', 'synthesis worker exited'));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      const transfer = step.kind === 'vocode' ? step.mels.map((m) => m.buffer as ArrayBuffer) : [];
+      this.worker.postMessage({ type: 'run', id, step } satisfies ToWorker, transfer);
+    });
   }
 
   /** Asks the worker to release its sessions and end; terminates it only if it does not within a few seconds. */
   async stop(): Promise<void> {
+    this.stopping = true;
     if (this.exited) return;
     const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
-    this.send({ type: 'close' });
+    this.worker.postMessage({ type: 'close' } satisfies ToWorker);
     const timer = setTimeout(() => void this.worker.terminate(), 5000);
     await exited;
     clearTimeout(timer);
   }
+
+  /** For tests: the thread dies as if it had crashed. */
+  kill(): Promise<number> {
+    return this.worker.terminate();
+  }
+}
+
+function stepError(message: { message: string; code?: string }, fallback: ErrorCode = 'synthesis_failed'): Error {
+  const code = message.code && message.code in ERROR_CODES ? (message.code as ErrorCode) : fallback;
+  return new SpeechgateError(code, code === fallback ? 'synthesis failed' : message.message, {
+    cause: new Error(message.message),
+  });
 }
 
 /**
  * A voice whose inference runs on a pool of worker threads, so that several streams use several cores and
- * the event loop stays free for sockets. Each sentence goes to the worker with the fewest in progress; a worker
- * runs one inference step at a time, earliest deadline first (see synth-worker.ts). The front end runs here,
- * on the main thread: it is cheap and its output is the cache key.
+ * the event loop stays free for sockets. The steps of all phrases are ordered by one scheduler (see
+ * scheduler.ts); the front end and chunk planning run here, on the main thread: they are cheap, and the
+ * front end's output is the cache key. A worker that dies is replaced.
  */
 export class WorkerPoolVoice implements Synthesizer {
   private readonly frontEnd = new FrontEnd();
-  private nextJob = 1;
+  private readonly scheduler: StepScheduler;
+  private closed = false;
+  /** Workers being started in place of dead ones. */
+  private replacing = 0;
 
   private constructor(
     private readonly workers: SynthWorker[],
-    private readonly info: Loaded,
-  ) {}
+    private readonly info: VoiceInfo,
+    private readonly dir: string,
+    private readonly session: SessionOptions,
+  ) {
+    this.scheduler = new StepScheduler([...workers]);
+  }
 
   get id(): string {
     return this.info.id;
@@ -112,8 +156,20 @@ export class WorkerPoolVoice implements Synthesizer {
   }
 
   static async load(dir: string, session: SessionOptions, workers: number): Promise<WorkerPoolVoice> {
+    let pool: WorkerPoolVoice | undefined;
+    const onExit = (worker: () => SynthWorker | undefined) => () => pool?.replace(worker());
     const started = await Promise.allSettled(
-      Array.from({ length: Math.max(1, workers) }, () => SynthWorker.start(dir, session)),
+      Array.from({ length: Math.max(1, workers) }, () => {
+        let self: SynthWorker | undefined;
+        return SynthWorker.start(
+          dir,
+          session,
+          onExit(() => self),
+        ).then((s) => {
+          self = s.worker;
+          return s;
+        });
+      }),
     );
     const ok = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
     const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
@@ -121,10 +177,13 @@ export class WorkerPoolVoice implements Synthesizer {
       await Promise.all(ok.map((s) => s.worker.stop()));
       throw failed?.reason ?? new Error('no synthesis worker started');
     }
-    return new WorkerPoolVoice(
+    pool = new WorkerPoolVoice(
       ok.map((s) => s.worker),
       ok[0]!.info,
+      dir,
+      session,
     );
+    return pool;
   }
 
   prepare(text: string): PreparedPhrase {
@@ -133,70 +192,86 @@ export class WorkerPoolVoice implements Synthesizer {
   }
 
   async *synthesize(phrase: PreparedPhrase, options: SynthesizeOptions = {}): AsyncIterable<SynthesisChunk> {
-    const { signal, onStage } = options;
+    const { signal } = options;
+    if (phrase.ids.length <= 2) return; // nothing but sentence markers: silence
     if (signal?.aborted) throw abortError(signal);
-    const worker = this.leastBusy();
-    const job = this.nextJob++;
-    const inbox: FromWorker[] = [];
+    if (this.closed || (this.workers.length === 0 && this.replacing === 0)) {
+      throw new SpeechgateError('synthesis_failed', 'no synthesis worker is running');
+    }
+    const inbox: JobEvent[] = [];
     let wake: (() => void) | undefined;
-    worker.jobs.set(job, {
-      push: (message) => {
-        inbox.push(message);
+    const createdAt = performance.now();
+    const job = new PhraseJob({
+      phrase,
+      speed: options.speed ?? 1,
+      shape: this.info.shape,
+      chunking: DEFAULT_CHUNKING,
+      neededAt: options.neededAt ?? (() => createdAt),
+      ...(options.onStage ? { onStage: options.onStage } : {}),
+      sink: (event) => {
+        inbox.push(event);
         wake?.();
       },
     });
     const onAbort = (): void => wake?.();
     signal?.addEventListener('abort', onAbort);
-    let finished = false;
+    this.scheduler.add(job);
     try {
-      worker.send({
-        type: 'synthesize',
-        job,
-        phrase,
-        speed: options.speed ?? 1,
-        credit: PREFETCH_CHUNKS,
-        startAt: options.startAt ?? Date.now(),
-      });
       for (;;) {
         while (inbox.length === 0 && !signal?.aborted) await new Promise<void>((resolve) => (wake = resolve));
         if (signal?.aborted) throw abortError(signal);
-        const message = inbox.shift()!;
-        if (message.type === 'chunk' || message.type === 'end') {
-          for (const [stage, seconds] of message.stages) onStage?.(stage, seconds);
-        }
-        if (message.type === 'end') {
-          finished = true;
-          return;
-        }
-        if (message.type === 'failed') {
-          finished = true;
-          const code =
-            message.code && message.code in ERROR_CODES ? (message.code as ErrorCode) : 'synthesis_failed';
-          throw new SpeechgateError(code, 'synthesis failed', { cause: new Error(message.message) });
-        }
-        if (message.type === 'chunk') {
-          yield message.chunk;
-          worker.send({ type: 'credit', job, n: 1 });
-        }
+        const event = inbox.shift()!;
+        if (event.type === 'end') return;
+        if (event.type === 'failed') throw event.error;
+        yield event.chunk;
+        job.consumed();
+        this.scheduler.poke();
       }
     } finally {
       signal?.removeEventListener('abort', onAbort);
-      worker.jobs.delete(job);
-      if (!finished) worker.send({ type: 'cancel', job });
+      this.scheduler.remove(job);
     }
   }
 
-  /** Fewest sentences in progress; a worker busy with one long sentence does not delay another stream. */
-  private leastBusy(): SynthWorker {
-    let best: SynthWorker | undefined;
-    for (const w of this.workers) {
-      if (w.alive && (!best || w.jobs.size < best.jobs.size)) best = w;
-    }
-    if (!best) throw new SpeechgateError('synthesis_failed', 'no synthesis worker is running');
-    return best;
+  /** A worker crashed: its step failed its phrase; a new worker takes its place for the phrases to come. */
+  private replace(dead: SynthWorker | undefined): void {
+    if (!dead || this.closed) return;
+    this.scheduler.removeRunner(dead);
+    const i = this.workers.indexOf(dead);
+    if (i >= 0) this.workers.splice(i, 1);
+    let self: SynthWorker | undefined;
+    this.replacing++;
+    SynthWorker.start(this.dir, this.session, () => this.replace(self)).then(
+      ({ worker }) => {
+        this.replacing--;
+        self = worker;
+        if (this.closed) return void worker.stop();
+        this.workers.push(worker);
+        this.scheduler.addRunner(worker);
+      },
+      (err: unknown) => {
+        this.replacing--;
+        // The voice goes on with the workers it has left; with none, phrases fail rather than wait.
+        if (this.workers.length === 0) {
+          this.scheduler.failAll(new SpeechgateError('synthesis_failed', 'no synthesis worker is running', { cause: err }));
+        }
+      },
+    );
+  }
+
+  /** For tests: kills worker `i` as a crash would. */
+  killWorkerForTest(i: number): Promise<number> {
+    const worker = this.workers[i];
+    if (!worker) throw new RangeError(`no worker ${i}`);
+    return worker.kill();
+  }
+
+  get workerCount(): number {
+    return this.workers.length;
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await Promise.all(this.workers.map((w) => w.stop()));
   }
 }

@@ -1,39 +1,42 @@
 /**
- * A synthesis worker thread. onnxruntime-node runs inference on the calling thread, so inference on the
- * main thread would stall every socket while a model runs; each worker owns its own ONNX sessions instead.
- * Chunks flow back under a credit scheme (the main thread grants one credit per chunk it consumes), so a
- * paused stream also pauses its inference here.
+ * A synthesis worker thread: it owns a voice's ONNX sessions and runs the steps the main thread's scheduler
+ * sends, one at a time. onnxruntime-node runs inference on the calling thread, so inference on the main
+ * thread would stall every socket while a model runs.
  */
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { SpeechgateError } from '../../errors.js';
-import type { Stage, SynthesisChunk } from '../engine.js';
 import { OnnxVoice } from '../onnx-voice.js';
-import type { FromWorker, ToWorker } from './messages.js';
-
-interface Job {
-  id: number;
-  controller: AbortController;
-  iterator: AsyncIterator<SynthesisChunk>;
-  credit: number;
-  /** When this job's next chunk will be needed by a listener: its start plus the audio it has produced. */
-  deadline: number;
-  msPerSample: number;
-  stages: [Stage, number][];
-}
+import type { FromWorker, Step, StepResult, ToWorker } from './messages.js';
 
 const port = parentPort;
 if (!port) throw new Error('synth-worker must run in a worker thread');
 let voice: OnnxVoice | undefined;
-const jobs = new Map<number, Job>();
-let stepping = false;
 
 function post(message: FromWorker, transfer: ArrayBuffer[] = []): void {
   port?.postMessage(message, transfer);
 }
 
-async function load(dir: string, session: Extract<ToWorker, { type: 'load' }>['session']): Promise<void> {
+/**
+ * Lowers this thread's CPU priority so that the event loop (sockets, encoding) wins whenever the cores are
+ * busy: a late frame on the wire hurts every stream, a few ms more of inference hurts none. Linux applies
+ * setpriority() to one thread when given its id; elsewhere this is skipped.
+ */
+function lowerPriority(nice: number): void {
+  if (nice <= 0 || process.platform !== 'linux') return;
   try {
-    voice = await OnnxVoice.load(dir, session);
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(tid) && tid > 0) setPriority(tid, nice);
+  } catch {
+    // not permitted or no procfs: run at the default priority
+  }
+}
+
+async function load(message: Extract<ToWorker, { type: 'load' }>): Promise<void> {
+  try {
+    lowerPriority(message.nice);
+    voice = await OnnxVoice.load(message.dir, message.session);
     // The first runs of a session allocate and optimise; pay for that before the first listener does.
     for await (const _ of voice.synthesize(voice.prepare('Ready.'))) {
       // drain
@@ -45,85 +48,40 @@ async function load(dir: string, session: Extract<ToWorker, { type: 'load' }>['s
       language: voice.language,
       sampleRate: voice.sampleRate,
       modelHash: voice.modelHash,
+      shape: voice.shape,
     });
   } catch (err) {
     post({ type: 'load_failed', message: errorMessage(err), ...errorCode(err) });
   }
 }
 
-function submit(message: Extract<ToWorker, { type: 'synthesize' }>): void {
-  if (!voice) {
-    post({ type: 'failed', job: message.job, message: 'voice not loaded' });
-    return;
+async function execute(v: OnnxVoice, step: Step): Promise<{ result: StepResult; transfer: ArrayBuffer[] }> {
+  const started = performance.now();
+  if (step.kind === 'acoustic') {
+    const out = await v.acousticModel({ ids: step.ids }, step.speed);
+    const seconds = (performance.now() - started) / 1000;
+    const mel = out.mel.slice(); // its own buffer, which can be transferred whatever backs the tensor's
+    return {
+      result: { kind: 'acoustic', seconds, mel, frames: out.frames, durations: out.durations },
+      transfer: [mel.buffer],
+    };
   }
-  const controller = new AbortController();
-  const stages: [Stage, number][] = [];
-  const chunks = voice.synthesize(message.phrase, {
-    signal: controller.signal,
-    speed: message.speed,
-    onStage: (stage, seconds) => stages.push([stage, seconds]),
-  });
-  const job: Job = {
-    id: message.job,
-    controller,
-    iterator: chunks[Symbol.asyncIterator](),
-    credit: message.credit,
-    deadline: message.startAt,
-    msPerSample: 1000 / voice.sampleRate,
-    stages,
-  };
-  jobs.set(job.id, job);
-  schedule();
+  const audio = await v.vocodeBatch(step.mels, step.frames);
+  const seconds = (performance.now() - started) / 1000;
+  // Copies of the kept samples only: the context frames never cross the thread boundary.
+  const pcm = audio.map((a, i) => a.slice(step.keep[i]!.from, step.keep[i]!.to));
+  return { result: { kind: 'vocode', seconds, pcm }, transfer: pcm.map((p) => p.buffer) };
 }
 
-/**
- * Earliest deadline first, one inference step (an acoustic run or a vocoder chunk) at a time: a new
- * stream's first audio, or a stream about to run dry, goes before audio that would only be buffered.
- */
-function schedule(): void {
-  if (stepping) return;
-  let next: Job | undefined;
-  for (const job of jobs.values()) {
-    if (job.credit > 0 && (!next || job.deadline < next.deadline)) next = job;
-  }
-  if (!next) return;
-  stepping = true;
-  void step(next).finally(() => {
-    stepping = false;
-    schedule();
-  });
-}
-
-async function step(job: Job): Promise<void> {
+/** Steps arrive one at a time (the scheduler waits for each result), so no queue is needed here. */
+async function run(id: number, step: Step): Promise<void> {
   try {
-    const result = await job.iterator.next();
-    if (job.controller.signal.aborted) return;
-    const stages = job.stages.splice(0);
-    if (result.done) {
-      jobs.delete(job.id);
-      post({ type: 'end', job: job.id, stages });
-      return;
-    }
-    const chunk = result.value;
-    job.credit--;
-    job.deadline += chunk.pcm.length * job.msPerSample;
-    const pcm = chunk.pcm.slice(); // a view into the vocoder's output: copy so the buffer can be transferred
-    const out: SynthesisChunk = chunk.timing ? { pcm, timing: chunk.timing } : { pcm };
-    post({ type: 'chunk', job: job.id, chunk: out, stages }, [pcm.buffer]);
+    if (!voice) throw new Error('voice not loaded');
+    const { result, transfer } = await execute(voice, step);
+    post({ type: 'result', id, result }, transfer);
   } catch (err) {
-    jobs.delete(job.id);
-    if (!job.controller.signal.aborted) {
-      post({ type: 'failed', job: job.id, message: errorMessage(err), ...errorCode(err) });
-    }
+    post({ type: 'failed', id, message: errorMessage(err), ...errorCode(err) });
   }
-}
-
-function cancel(id: number): void {
-  const job = jobs.get(id);
-  if (!job) return;
-  jobs.delete(id);
-  job.controller.abort();
-  void job.iterator.return?.().catch(() => undefined);
 }
 
 function errorMessage(err: unknown): string {
@@ -137,25 +95,14 @@ function errorCode(err: unknown): { code?: string } {
 port.on('message', (message: ToWorker) => {
   switch (message.type) {
     case 'load':
-      void load(message.dir, message.session);
+      void load(message);
       break;
-    case 'synthesize':
-      submit(message);
-      break;
-    case 'credit': {
-      const job = jobs.get(message.job);
-      if (!job) break;
-      job.credit += message.n;
-      schedule();
-      break;
-    }
-    case 'cancel':
-      cancel(message.job);
+    case 'run':
+      void run(message.id, message.step);
       break;
     case 'close':
       // Release the sessions before the thread ends: terminating a thread that still holds them aborts the
       // process inside onnxruntime's native teardown.
-      for (const id of [...jobs.keys()]) cancel(id);
       void (voice?.close() ?? Promise.resolve()).finally(() => port.close());
       break;
   }

@@ -1,0 +1,141 @@
+/**
+ * Earliest deadline first across all workers. Every phrase in progress, of every stream, offers its next
+ * inference step (an acoustic run or one vocoder chunk) with the time a listener will need that step's audio;
+ * whenever a worker is free it gets the most urgent step. A new stream's first audio thus goes before audio
+ * that would only be buffered, whichever worker is free, and a stream about to run dry goes before both.
+ *
+ * Where a runner can batch (a GPU), vocoder steps of the same length from other phrases join the most urgent
+ * one in a single call.
+ */
+import type { Step, StepResult } from './messages.js';
+
+export interface StepRunner {
+  readonly alive: boolean;
+  /** Vocoder steps this runner takes in one call (1: no batching). */
+  readonly maxBatch: number;
+  run(step: Step): Promise<StepResult>;
+}
+
+export interface ScheduledJob {
+  /** The step this job would run now; undefined while it waits for its consumer or has finished. */
+  next(): Step | undefined;
+  /** When a listener needs the next step's audio (performance.now() time). */
+  deadline(): number;
+  done(result: StepResult): void;
+  failed(err: unknown): void;
+}
+
+export class StepScheduler {
+  private readonly jobs = new Set<ScheduledJob>();
+  private readonly inFlight = new Set<ScheduledJob>();
+  private readonly busy = new Set<StepRunner>();
+  private dispatching = false;
+
+  constructor(private readonly runners: StepRunner[]) {}
+
+  add(job: ScheduledJob): void {
+    this.jobs.add(job);
+    this.poke();
+  }
+
+  /** The job ends (finished, failed or cancelled); a step in flight still completes but is not reported. */
+  remove(job: ScheduledJob): void {
+    this.jobs.delete(job);
+  }
+
+  addRunner(runner: StepRunner): void {
+    this.runners.push(runner);
+    this.poke();
+  }
+
+  removeRunner(runner: StepRunner): void {
+    const i = this.runners.indexOf(runner);
+    if (i >= 0) this.runners.splice(i, 1);
+  }
+
+  /** No runner is left to run anything: every job fails now rather than wait for ever. */
+  failAll(err: unknown): void {
+    for (const job of [...this.jobs]) {
+      this.jobs.delete(job);
+      job.failed(err);
+    }
+  }
+
+  get queued(): number {
+    return this.jobs.size;
+  }
+
+  /** Something changed (a job added, a consumer took a chunk, a runner came free): hand out work. */
+  poke(): void {
+    if (this.dispatching) return;
+    this.dispatching = true;
+    try {
+      for (;;) {
+        const runner = this.runners.find((r) => r.alive && !this.busy.has(r));
+        if (!runner) return;
+        const batch = this.pick(runner.maxBatch);
+        if (batch.length === 0) return;
+        this.start(runner, batch);
+      }
+    } finally {
+      this.dispatching = false;
+    }
+  }
+
+  /** The most urgent runnable step, and same-length vocoder steps to run with it where batching is allowed. */
+  private pick(maxBatch: number): { job: ScheduledJob; step: Step }[] {
+    const ready: { job: ScheduledJob; step: Step; deadline: number }[] = [];
+    for (const job of this.jobs) {
+      if (this.inFlight.has(job)) continue;
+      const step = job.next();
+      if (step) ready.push({ job, step, deadline: job.deadline() });
+    }
+    if (ready.length === 0) return [];
+    ready.sort((a, b) => a.deadline - b.deadline);
+    const first = ready[0]!;
+    if (maxBatch <= 1 || first.step.kind !== 'vocode') return [first];
+    const frames = first.step.frames;
+    return ready.filter((r) => r.step.kind === 'vocode' && r.step.frames === frames).slice(0, maxBatch);
+  }
+
+  private start(runner: StepRunner, batch: { job: ScheduledJob; step: Step }[]): void {
+    this.busy.add(runner);
+    for (const { job } of batch) this.inFlight.add(job);
+    void this.execute(runner, batch).finally(() => {
+      this.busy.delete(runner);
+      for (const { job } of batch) this.inFlight.delete(job);
+      this.poke();
+    });
+  }
+
+  private async execute(runner: StepRunner, batch: { job: ScheduledJob; step: Step }[]): Promise<void> {
+    let parts: StepResult[];
+    try {
+      parts = split(await runner.run(merge(batch.map((b) => b.step))), batch.length);
+    } catch (err) {
+      for (const { job } of batch) if (this.jobs.has(job)) job.failed(err);
+      return;
+    }
+    batch.forEach(({ job }, i) => {
+      if (this.jobs.has(job)) job.done(parts[i]!);
+    });
+  }
+}
+
+/** One runner call from several single-phrase steps (only vocoder steps of one length are ever merged). */
+function merge(steps: Step[]): Step {
+  if (steps.length === 1) return steps[0]!;
+  const vocode = steps.filter((s) => s.kind === 'vocode');
+  return {
+    kind: 'vocode',
+    frames: vocode[0]!.frames,
+    mels: vocode.flatMap((s) => s.mels),
+    keep: vocode.flatMap((s) => s.keep),
+  };
+}
+
+function split(result: StepResult, parts: number): StepResult[] {
+  if (parts === 1) return [result];
+  if (result.kind !== 'vocode') throw new Error('only vocoder steps are batched');
+  return result.pcm.map((pcm) => ({ kind: 'vocode', seconds: result.seconds, pcm: [pcm] }));
+}
