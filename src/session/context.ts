@@ -30,6 +30,14 @@ export interface ContextInit {
   host: ContextHost;
 }
 
+/**
+ * How long audio that has not started (or has run dry) may take and still be on time, for the scheduler's
+ * deadlines: a stream already playing must not glitch, and when many streams start at once, their first audio
+ * yields this much to the second chunk of those that started a moment earlier. 100 ms removed the underruns
+ * of 8 streams starting together on 2 cores; 200 ms cost more first-audio latency than it saved (npm run bench).
+ */
+const START_GRACE_MS = 100;
+
 type QueueItem = { kind: 'sentence'; job: SentenceJob } | { kind: 'flushed' } | { kind: 'done' };
 
 /** open: takes text; ending: `end` received, finishing the audio; closed: released. */
@@ -191,9 +199,10 @@ export class Context {
   }
 
   /**
-   * When the listener will need `target`'s first sample, assuming playback in real time from the first frame:
-   * the end of the audio sent so far, plus what the sentences before it still have to play. A context that
-   * has run dry (waiting for text) needs its next sentence from the moment that sentence exists.
+   * When the listener will need `target`'s first sample, on the playback clock of ContextOutput: the
+   * sentence being sent started at a known time; each later one starts when the ones before it have played
+   * (their lengths are estimates until the acoustic model has run). A context that has not started, or has
+   * run dry, needs its next sentence START_GRACE_MS after that sentence exists.
    */
   private neededAt(target: SentenceJob): number {
     const out = this.output;
@@ -202,12 +211,10 @@ export class Context {
       if (item.kind !== 'sentence') continue;
       const job = item.job;
       if (at === undefined) {
-        const drained = out.firstFrameAt === undefined ? -Infinity : out.firstFrameAt + out.sequence * FRAME_MS;
-        at = Math.max(drained, job.createdAt);
-        if (job === target) return at;
-        // The sentence at the head is the one being sent: its sent frames are in `sequence` already.
-        at += Math.max(0, job.expectedMs - out.sentenceFrames * FRAME_MS);
-        continue;
+        at =
+          out.sentenceFrames > 0 && out.sentenceStartsAt !== undefined
+            ? out.sentenceStartsAt
+            : Math.max(out.playedUntil ?? -Infinity, job.createdAt + START_GRACE_MS);
       }
       if (job === target) return at;
       at += job.expectedMs;

@@ -36,6 +36,13 @@ export class ContextOutput {
   sentences = 0;
   /** performance.now() when the first frame left. */
   firstFrameAt: number | undefined;
+  /**
+   * When a listener playing in real time will have played every frame sent so far (performance.now() time):
+   * playback starts with the first frame and, after running dry, resumes when the next frame arrives.
+   */
+  playedUntil: number | undefined;
+  /** When the current sentence's first frame plays, on the same clock. */
+  sentenceStartsAt: number | undefined;
 
   private readonly idBytes: Uint8Array;
   private head: (() => SentenceHead) | undefined;
@@ -92,6 +99,10 @@ export class ContextOutput {
       this.host.sendMessage(this.sentenceMessage());
     }
     this.host.sendFrame(encodeAudioFrame(this.idBytes, this.sequence, flags, payload));
+    const now = performance.now();
+    const playsAt = Math.max(this.playedUntil ?? now, now);
+    if (this.sentInSentence === 0) this.sentenceStartsAt = playsAt;
+    this.playedUntil = playsAt + FRAME_MS;
     this.sequence++;
     this.sentInSentence++;
     if (this.firstFrameAt === undefined) {

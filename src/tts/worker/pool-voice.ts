@@ -136,7 +136,9 @@ export class WorkerPoolVoice implements Synthesizer {
     private readonly dir: string,
     private readonly session: SessionOptions,
   ) {
-    this.scheduler = new StepScheduler([...workers]);
+    // On CPUs one worker stays free for urgent work (a new stream's first audio, a stream about to run dry):
+    // a GPU worker's steps are short enough not to need it.
+    this.scheduler = new StepScheduler([...workers], { reserved: session.device === 'cpu' ? 1 : 0 });
   }
 
   get id(): string {

@@ -25,13 +25,31 @@ export interface ScheduledJob {
   failed(err: unknown): void;
 }
 
+export interface SchedulerOptions {
+  /**
+   * Runners kept free for urgent steps: while no more than this many are idle, they take only steps due
+   * within `urgentMs`. A step runs to its end once started, so without a free runner a new stream's first
+   * audio waits for someone else's chunk of buffered audio (up to 100 ms on a CPU core).
+   */
+  reserved?: number;
+  urgentMs?: number;
+}
+
 export class StepScheduler {
   private readonly jobs = new Set<ScheduledJob>();
   private readonly inFlight = new Set<ScheduledJob>();
   private readonly busy = new Set<StepRunner>();
+  private readonly reserved: number;
+  private readonly urgentMs: number;
   private dispatching = false;
 
-  constructor(private readonly runners: StepRunner[]) {}
+  constructor(
+    private readonly runners: StepRunner[],
+    options: SchedulerOptions = {},
+  ) {
+    this.reserved = options.reserved ?? 0;
+    this.urgentMs = options.urgentMs ?? 500;
+  }
 
   add(job: ScheduledJob): void {
     this.jobs.add(job);
@@ -71,9 +89,13 @@ export class StepScheduler {
     this.dispatching = true;
     try {
       for (;;) {
-        const runner = this.runners.find((r) => r.alive && !this.busy.has(r));
+        const idle = this.runners.filter((r) => r.alive && !this.busy.has(r));
+        const runner = idle[0];
         if (!runner) return;
-        const batch = this.pick(runner.maxBatch);
+        // Keep the reserve only where there is something besides it to run the rest.
+        const reserve = Math.min(this.reserved, this.runners.length - 1);
+        const dueBy = idle.length <= reserve ? performance.now() + this.urgentMs : Infinity;
+        const batch = this.pick(runner.maxBatch, dueBy);
         if (batch.length === 0) return;
         this.start(runner, batch);
       }
@@ -82,8 +104,11 @@ export class StepScheduler {
     }
   }
 
-  /** The most urgent runnable step, and same-length vocoder steps to run with it where batching is allowed. */
-  private pick(maxBatch: number): { job: ScheduledJob; step: Step }[] {
+  /**
+   * The most urgent runnable step (if due by `dueBy`), and same-length vocoder steps to run with it where
+   * batching is allowed.
+   */
+  private pick(maxBatch: number, dueBy: number): { job: ScheduledJob; step: Step }[] {
     const ready: { job: ScheduledJob; step: Step; deadline: number }[] = [];
     for (const job of this.jobs) {
       if (this.inFlight.has(job)) continue;
@@ -93,6 +118,7 @@ export class StepScheduler {
     if (ready.length === 0) return [];
     ready.sort((a, b) => a.deadline - b.deadline);
     const first = ready[0]!;
+    if (first.deadline > dueBy) return [];
     if (maxBatch <= 1 || first.step.kind !== 'vocode') return [first];
     const frames = first.step.frames;
     return ready.filter((r) => r.step.kind === 'vocode' && r.step.frames === frames).slice(0, maxBatch);
