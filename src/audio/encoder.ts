@@ -162,9 +162,14 @@ export async function createStreamEncoder(
  */
 export async function prewarmEncoders(count: number, inputRate: number): Promise<void> {
   const encoders = await Promise.all(
-    Array.from({ length: count }, () => createStreamEncoder({ encoding: 'opus', sampleRate: 48000 }, inputRate)),
+    Array.from({ length: count }, () =>
+      createStreamEncoder({ encoding: 'opus', sampleRate: 48000 }, inputRate),
+    ),
   );
-  const tone = Float32Array.from({ length: inputRate }, (_, i) => 0.2 * Math.sin((2 * Math.PI * 220 * i) / inputRate));
+  const tone = Float32Array.from(
+    { length: inputRate },
+    (_, i) => 0.2 * Math.sin((2 * Math.PI * 220 * i) / inputRate),
+  );
   for (const encoder of encoders) {
     encoder.encode(tone);
     encoder.flush();

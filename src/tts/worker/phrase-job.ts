@@ -13,7 +13,8 @@ import type { ScheduledJob } from './scheduler.js';
 /** Chunks produced ahead of the consumer: enough to hide a scheduling round trip, no more. */
 const PREFETCH_CHUNKS = 2;
 
-export type JobEvent = { type: 'chunk'; chunk: SynthesisChunk } | { type: 'end' } | { type: 'failed'; error: unknown };
+export type JobEvent =
+  { type: 'chunk'; chunk: SynthesisChunk } | { type: 'end' } | { type: 'failed'; error: unknown };
 
 export interface PhraseJobOptions {
   phrase: PreparedPhrase;
@@ -47,7 +48,12 @@ export class PhraseJob implements ScheduledJob {
     if (this.unconsumed >= PREFETCH_CHUNKS) return undefined;
     if (!this.pending) {
       const input = this.plan.input(this.nextChunk);
-      this.pending = { kind: 'vocode', mels: [input.mel], frames: input.frames, keep: [this.plan.keep(this.nextChunk)] };
+      this.pending = {
+        kind: 'vocode',
+        mels: [input.mel],
+        frames: input.frames,
+        keep: [this.plan.keep(this.nextChunk)],
+      };
     }
     return this.pending;
   }

@@ -4,6 +4,7 @@ import { fromRoot } from '../../util/paths.js';
 import type { Synthesizer } from '../engine.js';
 import { OnnxVoice } from '../onnx-voice.js';
 import { concatSamples } from '../../util/concat.js';
+import { SpeechgateError } from '../../errors.js';
 import { WorkerPoolVoice } from './pool-voice.js';
 
 const VOICE_DIR = fromRoot('models', 'voices', 'slt-en-us');
@@ -65,5 +66,19 @@ describe('voice on worker threads', () => {
     }, /abort/i);
     assert.equal(chunks, 1);
     assert.ok((await render(pool, TEXTS[0]!)).length > 0);
+  });
+
+  test('a worker that dies fails at most the phrase it was running, and is replaced', async () => {
+    const inFlight = render(pool, TEXTS[1]!.repeat(4)).then(
+      () => 'finished',
+      (err: unknown) => (err instanceof SpeechgateError ? err.code : String(err)),
+    );
+    await pool.killWorkerForTest(0);
+    assert.match(await inFlight, /^(finished|synthesis_failed)$/);
+    for (let waited = 0; pool.workerCount < 2 && waited < 30_000; waited += 100) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.equal(pool.workerCount, 2);
+    assert.deepEqual(await render(pool, TEXTS[0]!), await render(local, TEXTS[0]!));
   });
 });

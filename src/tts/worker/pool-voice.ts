@@ -35,7 +35,7 @@ class SynthWorker implements StepRunner {
   private constructor(
     private readonly worker: Worker,
     readonly maxBatch: number,
-    onUnexpectedExit: () => void,
+    onUnexpectedExit: (dead: SynthWorker) => void,
   ) {
     worker.on('message', (message: FromWorker) => {
       if (message.type !== 'result' && message.type !== 'failed') return;
@@ -50,19 +50,20 @@ class SynthWorker implements StepRunner {
         p.reject(new SpeechgateError('synthesis_failed', 'synthesis worker exited'));
       }
       this.pending.clear();
-      if (!this.stopping) onUnexpectedExit();
+      if (!this.stopping) onUnexpectedExit(this);
     });
   }
 
   static start(
     dir: string,
     session: SessionOptions,
-    onUnexpectedExit: () => void,
+    onUnexpectedExit: (dead: SynthWorker) => void,
   ): Promise<{ worker: SynthWorker; info: VoiceInfo }> {
     const worker = new Worker(WORKER_URL);
     const maxBatch = session.device === 'cpu' ? 1 : GPU_MAX_BATCH;
     return new Promise((resolve, reject) => {
-      const onExit = (): void => reject(new SpeechgateError('internal', 'synthesis worker exited while loading'));
+      const onExit = (): void =>
+        reject(new SpeechgateError('internal', 'synthesis worker exited while loading'));
       const onMessage = (message: FromWorker): void => {
         if (message.type === 'loaded') {
           worker.off('message', onMessage).off('error', reject).off('exit', onExit);
@@ -84,7 +85,8 @@ class SynthWorker implements StepRunner {
   }
 
   run(step: Step): Promise<StepResult> {
-    if (this.exited) return Promise.reject(new SpeechgateError('synthesis_failed', 'synthesis worker exited'));
+    if (this.exited)
+      return Promise.reject(new SpeechgateError('synthesis_failed', 'synthesis worker exited'));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
@@ -110,7 +112,10 @@ class SynthWorker implements StepRunner {
   }
 }
 
-function stepError(message: { message: string; code?: string }, fallback: ErrorCode = 'synthesis_failed'): Error {
+function stepError(
+  message: { message: string; code?: string },
+  fallback: ErrorCode = 'synthesis_failed',
+): Error {
   const code = message.code && message.code in ERROR_CODES ? (message.code as ErrorCode) : fallback;
   return new SpeechgateError(code, code === fallback ? 'synthesis failed' : message.message, {
     cause: new Error(message.message),
@@ -158,20 +163,12 @@ export class WorkerPoolVoice implements Synthesizer {
   }
 
   static async load(dir: string, session: SessionOptions, workers: number): Promise<WorkerPoolVoice> {
-    let pool: WorkerPoolVoice | undefined;
-    const onExit = (worker: () => SynthWorker | undefined) => () => pool?.replace(worker());
+    // Workers exist before their pool does: an early crash finds no pool and is left to the checks below.
+    const owner: { pool?: WorkerPoolVoice } = {};
     const started = await Promise.allSettled(
-      Array.from({ length: Math.max(1, workers) }, () => {
-        let self: SynthWorker | undefined;
-        return SynthWorker.start(
-          dir,
-          session,
-          onExit(() => self),
-        ).then((s) => {
-          self = s.worker;
-          return s;
-        });
-      }),
+      Array.from({ length: Math.max(1, workers) }, () =>
+        SynthWorker.start(dir, session, (dead) => owner.pool?.replace(dead)),
+      ),
     );
     const ok = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
     const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
@@ -179,13 +176,13 @@ export class WorkerPoolVoice implements Synthesizer {
       await Promise.all(ok.map((s) => s.worker.stop()));
       throw failed?.reason ?? new Error('no synthesis worker started');
     }
-    pool = new WorkerPoolVoice(
+    owner.pool = new WorkerPoolVoice(
       ok.map((s) => s.worker),
       ok[0]!.info,
       dir,
       session,
     );
-    return pool;
+    return owner.pool;
   }
 
   prepare(text: string): PreparedPhrase {
@@ -236,17 +233,15 @@ export class WorkerPoolVoice implements Synthesizer {
   }
 
   /** A worker crashed: its step failed its phrase; a new worker takes its place for the phrases to come. */
-  private replace(dead: SynthWorker | undefined): void {
-    if (!dead || this.closed) return;
+  private replace(dead: SynthWorker): void {
+    if (this.closed) return;
     this.scheduler.removeRunner(dead);
     const i = this.workers.indexOf(dead);
     if (i >= 0) this.workers.splice(i, 1);
-    let self: SynthWorker | undefined;
     this.replacing++;
-    SynthWorker.start(this.dir, this.session, () => this.replace(self)).then(
+    SynthWorker.start(this.dir, this.session, (next) => this.replace(next)).then(
       ({ worker }) => {
         this.replacing--;
-        self = worker;
         if (this.closed) return void worker.stop();
         this.workers.push(worker);
         this.scheduler.addRunner(worker);
@@ -255,7 +250,9 @@ export class WorkerPoolVoice implements Synthesizer {
         this.replacing--;
         // The voice goes on with the workers it has left; with none, phrases fail rather than wait.
         if (this.workers.length === 0) {
-          this.scheduler.failAll(new SpeechgateError('synthesis_failed', 'no synthesis worker is running', { cause: err }));
+          this.scheduler.failAll(
+            new SpeechgateError('synthesis_failed', 'no synthesis worker is running', { cause: err }),
+          );
         }
       },
     );
