@@ -45,6 +45,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       device: r.oneOf('SPEECHGATE_DEVICE', DEVICES, 'cpu'),
       threads: r.int('SPEECHGATE_THREADS'),
       workers: r.int('SPEECHGATE_WORKERS'),
+      encoderThreads: r.int('SPEECHGATE_ENCODER_THREADS'),
       voicesDir: resolveVoicesDir(r),
       defaultVoice: readVoiceName(r),
     },

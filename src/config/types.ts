@@ -89,6 +89,8 @@ export interface Config {
     readonly threads: number;
     /** Synthesis worker threads; 0 runs inference on the main thread. */
     readonly workers: number;
+    /** Threads that encode audio; 0 encodes on the main thread. */
+    readonly encoderThreads: number;
     readonly voicesDir: string;
     readonly defaultVoice: string | undefined;
   };

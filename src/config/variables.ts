@@ -32,6 +32,13 @@ const int = (dflt: number, min: number, max: number): IntRange => ({ default: df
 /** One synthesis worker per core: inference blocks the thread it runs on. */
 export const DEFAULT_WORKERS = Math.min(8, availableParallelism());
 
+/**
+ * Opus encoding moves off the event loop from 8 cores up, one thread per 4 cores: one thread encodes some 35
+ * streams. On smaller machines an extra thread only competes with inference for the same cores.
+ */
+export const DEFAULT_ENCODER_THREADS =
+  availableParallelism() >= 8 ? Math.floor(availableParallelism() / 4) : 0;
+
 export const VARIABLES: readonly Variable[] = [
   // Server
   {
@@ -163,6 +170,13 @@ export const VARIABLES: readonly Variable[] = [
     help: 'Synthesis worker threads, each with its own ONNX sessions (0 runs inference on the main thread).',
     defaultText: `the number of CPU cores, at most 8 (here ${DEFAULT_WORKERS})`,
     int: int(DEFAULT_WORKERS, 0, 64),
+  },
+  {
+    name: 'SPEECHGATE_ENCODER_THREADS',
+    group: 'Synthesis',
+    help: 'Threads that resample and encode audio (0 encodes on the main thread).',
+    defaultText: `a quarter of the CPU cores from 8 cores up, else 0 (here ${DEFAULT_ENCODER_THREADS})`,
+    int: int(DEFAULT_ENCODER_THREADS, 0, 64),
   },
   {
     name: 'SPEECHGATE_VOICES_DIR',

@@ -3,7 +3,6 @@
  * endpoint, health, readiness, metrics and the optional demo page.
  */
 import { App, us_listen_socket_close, us_socket_local_port, type us_listen_socket } from 'uWebSockets.js';
-import { prewarmEncoders } from '../audio/encoder.js';
 import { createTokenVerifier, type TokenVerifier } from '../auth/index.js';
 import { SpeechgateError } from '../errors.js';
 import { Session } from '../session/index.js';
@@ -116,7 +115,7 @@ export function createGateway(deps: GatewayDeps, options: GatewayOptions = {}): 
     async warmUp() {
       await deps.voices.warmUp();
       const rates = new Set(deps.voices.list().map((v) => v.sampleRate));
-      for (const rate of rates) await prewarmEncoders(PREWARMED_ENCODERS, rate);
+      for (const rate of rates) await deps.encoders.prewarm(PREWARMED_ENCODERS, rate);
       warmedUp = true;
     },
     shutdown(graceMs) {

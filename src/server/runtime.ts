@@ -4,6 +4,8 @@
  * is down the cache misses and the limits count per replica until it is back.
  */
 import { Redis } from 'ioredis';
+import { EncoderPool } from '../audio/encoder-pool.js';
+import { LocalEncoders, type EncoderService } from '../audio/frame-encoder.js';
 import { createPhraseCache, type PhraseCache } from '../cache/index.js';
 import type { Config } from '../config/index.js';
 import { SpeechgateError } from '../errors.js';
@@ -38,6 +40,8 @@ export async function openRuntime(
   let cache: PhraseCache | undefined;
   let limits: Limits | undefined;
   let voices: VoiceRegistry | undefined = options.voices;
+  const encoders: EncoderService =
+    config.tts.encoderThreads > 0 ? EncoderPool.create(config.tts.encoderThreads) : new LocalEncoders();
   let closed = false;
   const close = async (): Promise<void> => {
     if (closed) return;
@@ -46,6 +50,7 @@ export async function openRuntime(
     await cache?.close();
     redis?.disconnect();
     if (options.voices === undefined) await voices?.close();
+    await encoders.close();
     metrics.close();
   };
 
@@ -80,7 +85,7 @@ export async function openRuntime(
     await close();
     throw err;
   }
-  return { deps: { config, voices, cache, limits, metrics, logger }, close };
+  return { deps: { config, voices, encoders, cache, limits, metrics, logger }, close };
 }
 
 async function loadVoices(config: Config): Promise<VoiceRegistry> {

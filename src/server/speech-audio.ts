@@ -2,12 +2,16 @@
  * Text → encoded 20 ms frames for one HTTP speech request: sentences from the splitter, each served
  * from the phrase cache or synthesized chunk by chunk (frames leave as soon as a chunk is encoded).
  */
-import { createStreamEncoder, formatKey, type StreamEncoder } from '../audio/encoder.js';
+import { formatKey } from '../audio/encoder.js';
+import type { EncoderService, FrameEncoder } from '../audio/frame-encoder.js';
 import type { AudioFormat } from '../audio/format.js';
 import { phraseCacheKey, type CachedWord, type PhraseCache } from '../cache/index.js';
 import type { Metrics } from '../metrics/index.js';
 import { SentenceSplitter } from '../text/splitter.js';
 import type { SynthesisChunk, Synthesizer } from '../tts/engine.js';
+
+/** Every encoding leaves in 20 ms frames. */
+const FRAME_MS = 20;
 
 export interface SpeechAudioOptions {
   voice: Synthesizer;
@@ -17,6 +21,7 @@ export interface SpeechAudioOptions {
   cache: PhraseCache | undefined;
   signal: AbortSignal;
   metrics: Metrics;
+  encoders: EncoderService;
 }
 
 export interface FrameBatch {
@@ -29,11 +34,11 @@ export interface FrameBatch {
 export class SpeechAudio {
   private constructor(
     private readonly options: SpeechAudioOptions,
-    private readonly encoder: StreamEncoder,
+    private readonly encoder: FrameEncoder,
   ) {}
 
   static async create(options: SpeechAudioOptions): Promise<SpeechAudio> {
-    return new SpeechAudio(options, await createStreamEncoder(options.format, options.voice.sampleRate));
+    return new SpeechAudio(options, await options.encoders.open(options.format, options.voice.sampleRate));
   }
 
   /** 48 kHz samples an Ogg Opus reader must skip (0 for PCM). */
@@ -88,14 +93,14 @@ export class SpeechAudio {
       timing ??= chunk.timing;
       samples += chunk.pcm.length;
       t = performance.now();
-      const frames = this.encoder.encode(chunk.pcm);
+      const frames = await this.encoder.encode(chunk.pcm);
       metrics.observeStage('encode', (performance.now() - t) / 1000);
       all.push(...frames);
       if (frames.length > 0) yield { frames, sentenceEnd: false, cached: false };
       resumed = performance.now();
     }
     synthSeconds += (performance.now() - resumed) / 1000;
-    const tail = this.encoder.flush();
+    const tail = await this.encoder.flush();
     all.push(...tail);
     if (samples > 0) metrics.realTimeFactor.observe(synthSeconds / (samples / voice.sampleRate));
     yield { frames: tail, sentenceEnd: true, cached: false };
@@ -105,7 +110,7 @@ export class SpeechAudio {
         startMs: w.startMs,
         endMs: w.endMs,
       }));
-      const durationMs = timing?.durationMs ?? all.length * this.encoder.frameMs;
+      const durationMs = timing?.durationMs ?? all.length * FRAME_MS;
       // Best effort: set() reports its own failures and the response does not wait for it.
       void cache.set(key, { frames: all, words, durationMs });
     }

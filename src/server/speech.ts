@@ -95,6 +95,7 @@ async function synthesizeResponse(
       cache: ctx.deps.config.cache.maxBytes > 0 ? cache : undefined,
       signal: exchange.signal,
       metrics,
+      encoders: ctx.deps.encoders,
     });
     let head: Uint8Array | undefined = container.start(audio.preSkip, voice.sampleRate);
     let frameCount = 0;

@@ -8,7 +8,7 @@
  * the one exit for done, cancel, failure and connection close alike.
  */
 import type { AudioFormat } from '../audio/format.js';
-import type { StreamEncoder } from '../audio/encoder.js';
+import type { FrameEncoder } from '../audio/frame-encoder.js';
 import { SpeechgateError } from '../errors.js';
 import type { Lease } from '../limits/types.js';
 import { encodeContextId } from '../protocol/frame-header.js';
@@ -25,7 +25,7 @@ export interface ContextInit {
   format: AudioFormat;
   speed: number;
   /** Created by the caller; the context owns it from now on and destroys it. */
-  encoder: Promise<StreamEncoder>;
+  encoder: Promise<FrameEncoder>;
   lease: Lease;
   host: ContextHost;
 }

@@ -4,7 +4,7 @@
  * end so the next sentence starts on a 20 ms boundary. Complete sentences are then cached.
  */
 import { setImmediate } from 'node:timers/promises';
-import type { StreamEncoder } from '../audio/encoder.js';
+import type { FrameEncoder } from '../audio/frame-encoder.js';
 import type { CachedPhrase, CachedWord } from '../cache/types.js';
 import type { SynthesisChunk } from '../tts/engine.js';
 import type { ContextHost } from './host.js';
@@ -22,7 +22,7 @@ export interface PlayResult {
 
 export interface PlayTarget {
   output: ContextOutput;
-  encoder: StreamEncoder;
+  encoder: FrameEncoder;
   host: ContextHost;
   signal: AbortSignal;
   sampleRate: number;
@@ -85,10 +85,10 @@ async function playSynthesized(job: SentenceJob, target: PlayTarget): Promise<Pl
   }));
 
   const frames: Uint8Array[] = [];
-  const encode = (run: () => Uint8Array[]): Uint8Array[] => {
+  const encode = async (run: () => Promise<Uint8Array[]>): Promise<Uint8Array[]> => {
     signal.throwIfAborted(); // the encoder is destroyed once the context is aborted
     const t = performance.now();
-    const out = run();
+    const out = await run();
     metrics.observeStage('encode', (performance.now() - t) / 1000);
     return out;
   };
@@ -104,13 +104,13 @@ async function playSynthesized(job: SentenceJob, target: PlayTarget): Promise<Pl
     const pcm = chunk.pcm;
     for (let at = 0; at < pcm.length; at += ENCODE_SLICE_SAMPLES) {
       const slice = pcm.subarray(at, at + ENCODE_SLICE_SAMPLES);
-      await send(encode(() => encoder.encode(slice)));
+      await send(await encode(() => encoder.encode(slice)));
       // Chunks that are already buffered would otherwise be encoded in one go, all contexts' together,
       // without the event loop reading a socket in between: incoming text would wait for all of it.
       await setImmediate();
     }
   }
-  await send(encode(() => encoder.flush()));
+  await send(await encode(() => encoder.flush()));
   const sent = await output.end();
 
   if (job.samples > 0) metrics.realTimeFactor.observe(job.synthSeconds / (job.samples / target.sampleRate));

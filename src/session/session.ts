@@ -4,7 +4,6 @@
  * limits, splitting, starting jobs), so their order is kept even across the asynchronous limit
  * checks; the audio of every context flows in its own loop, never blocking message handling.
  */
-import { createStreamEncoder } from '../audio/encoder.js';
 import { parseAudioFormat } from '../audio/format.js';
 import { SpeechgateError, toSpeechgateError } from '../errors.js';
 import { CONCURRENCY_RETRY_AFTER_SECONDS } from '../limits/index.js';
@@ -188,7 +187,7 @@ export class Session {
       return;
     }
     // Not awaited: the encoder (a WASM resampler) gets ready while the first sentence synthesizes.
-    const encoder = createStreamEncoder(format, voice.sampleRate);
+    const encoder = this.host.deps.encoders.open(format, voice.sampleRate);
     const speed = message.speed ?? 1;
     this.contexts.set(id, new Context({ id, voice, format, speed, encoder, lease, host: this.host }));
   }

@@ -2,6 +2,7 @@
  * Session tests without a network: an in-memory socket, a deterministic synthesizer, and the real
  * cache, limits, metrics and encoders.
  */
+import { LocalEncoders } from '../audio/frame-encoder.js';
 import { Writable } from 'node:stream';
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
@@ -241,7 +242,15 @@ export function createGateway(voices: Synthesizer[], env: Record<string, string>
     },
   });
   const logger = pino({ level: 'debug' }, sink);
-  const deps: GatewayDeps = { config, voices: VoiceRegistry.of(voices), cache, limits, metrics, logger };
+  const deps: GatewayDeps = {
+    config,
+    voices: VoiceRegistry.of(voices),
+    encoders: new LocalEncoders(),
+    cache,
+    limits,
+    metrics,
+    logger,
+  };
   const sessions: Session[] = [];
   let n = 0;
   return {

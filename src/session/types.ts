@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { EncoderService } from '../audio/frame-encoder.js';
 import type { Config } from '../config/index.js';
 import type { PhraseCache } from '../cache/index.js';
 import type { Limits } from '../limits/index.js';
@@ -24,6 +25,7 @@ export interface SessionSocket {
 export interface GatewayDeps {
   config: Config;
   voices: VoiceRegistry;
+  encoders: EncoderService;
   cache: PhraseCache;
   limits: Limits;
   metrics: Metrics;
