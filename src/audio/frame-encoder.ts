@@ -35,18 +35,10 @@ export class LocalFrameEncoder implements FrameEncoder {
     return this.encoder.preSkip;
   }
   encode(pcm: Float32Array): Promise<Uint8Array[]> {
-    try {
-      return Promise.resolve(this.encoder.encode(pcm));
-    } catch (err) {
-      return Promise.reject(err as Error);
-    }
+    return settle(() => this.encoder.encode(pcm));
   }
   flush(): Promise<Uint8Array[]> {
-    try {
-      return Promise.resolve(this.encoder.flush());
-    } catch (err) {
-      return Promise.reject(err as Error);
-    }
+    return settle(() => this.encoder.flush());
   }
   destroy(): void {
     this.encoder.destroy();
@@ -64,4 +56,9 @@ export class LocalEncoders implements EncoderService {
   close(): Promise<void> {
     return Promise.resolve();
   }
+}
+
+/** A throw becomes a rejection, as it would be for an encoder on another thread. */
+function settle<T>(run: () => T): Promise<T> {
+  return new Promise((resolve) => resolve(run()));
 }
