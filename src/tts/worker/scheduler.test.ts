@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Step, StepResult } from './messages.js';
-import { StepScheduler, type ScheduledJob, type StepRunner } from './scheduler.js';
+import { MAX_BATCH_FRAMES, StepScheduler, type ScheduledJob, type StepRunner } from './scheduler.js';
 
 /** A runner whose calls finish when the test says so. */
 class ManualRunner implements StepRunner {
@@ -147,6 +147,18 @@ describe('StepScheduler', () => {
       assert.equal(result?.kind === 'vocode' && result.pcm[0]![0], i + 1);
     });
     assert.equal(tagOf(runner.calls[2]!.step), 7, 'the other length runs on its own');
+  });
+
+  test('a batch holds at most MAX_BATCH_FRAMES mel frames', async () => {
+    const runner = new ManualRunner(64);
+    const scheduler = new StepScheduler([runner]);
+    scheduler.add(new FakeJob('blocker', [vocode(9, 2)], now() - 1));
+    const frames = 512;
+    const jobs = [1, 2, 3, 4, 5, 6].map((tag) => new FakeJob(`big ${tag}`, [vocode(tag, frames)], now() + tag));
+    for (const job of jobs) scheduler.add(job);
+    await runner.finishNext();
+    const batch = runner.calls[1]!.step;
+    assert.equal(batch.kind === 'vocode' && batch.mels.length, MAX_BATCH_FRAMES / frames);
   });
 
   test('a failed call fails the jobs in it, and the others go on', async () => {

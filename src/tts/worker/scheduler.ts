@@ -9,6 +9,12 @@
  */
 import type { Step, StepResult } from './messages.js';
 
+/**
+ * Mel frames in one batched vocoder call: about 10 ms on an H200 through WebGPU (32 x 64 frames took 8.9 ms,
+ * 64 x 64 took 27 ms; ../shared/gpu/README.md).
+ */
+export const MAX_BATCH_FRAMES = 2048;
+
 export interface StepRunner {
   readonly alive: boolean;
   /** Vocoder steps this runner takes in one call (1: no batching). */
@@ -121,7 +127,9 @@ export class StepScheduler {
     if (first.deadline > dueBy) return [];
     if (maxBatch <= 1 || first.step.kind !== 'vocode') return [first];
     const frames = first.step.frames;
-    return ready.filter((r) => r.step.kind === 'vocode' && r.step.frames === frames).slice(0, maxBatch);
+    // A call runs to its end, so its size bounds how long an urgent step may wait behind it.
+    const limit = Math.max(1, Math.min(maxBatch, Math.floor(MAX_BATCH_FRAMES / frames)));
+    return ready.filter((r) => r.step.kind === 'vocode' && r.step.frames === frames).slice(0, limit);
   }
 
   private start(runner: StepRunner, batch: { job: ScheduledJob; step: Step }[]): void {
