@@ -33,11 +33,12 @@ const int = (dflt: number, min: number, max: number): IntRange => ({ default: df
 export const DEFAULT_WORKERS = Math.min(8, availableParallelism());
 
 /**
- * Opus encoding moves off the event loop from 8 cores up, one thread per 4 cores: one thread encodes some 35
- * streams. On smaller machines an extra thread only competes with inference for the same cores.
+ * Encoding moves off the event loop from 8 cores up, one thread per 2 cores: a thread resamples and encodes
+ * some 35 real-time streams, and streams that run ahead of real time need more (4 threads were 75 % busy at
+ * 64 streams on a 16-core GPU host). On smaller machines an extra thread only competes with inference.
  */
 export const DEFAULT_ENCODER_THREADS =
-  availableParallelism() >= 8 ? Math.floor(availableParallelism() / 4) : 0;
+  availableParallelism() >= 8 ? Math.floor(availableParallelism() / 2) : 0;
 
 export const VARIABLES: readonly Variable[] = [
   // Server
@@ -175,7 +176,7 @@ export const VARIABLES: readonly Variable[] = [
     name: 'SPEECHGATE_ENCODER_THREADS',
     group: 'Synthesis',
     help: 'Threads that resample and encode audio (0 encodes on the main thread).',
-    defaultText: `a quarter of the CPU cores from 8 cores up, else 0 (here ${DEFAULT_ENCODER_THREADS})`,
+    defaultText: `half the CPU cores from 8 cores up, else 0 (here ${DEFAULT_ENCODER_THREADS})`,
     int: int(DEFAULT_ENCODER_THREADS, 0, 64),
   },
   {
