@@ -3,6 +3,7 @@
  * gateway (or uses --url), runs each concurrency level and mode in turn, prints a table and optionally
  * writes JSON. Every loop is bounded: paragraphs or duration per level, a timeout per context.
  */
+import { setMaxListeners } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, release, totalmem, type } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -196,6 +197,8 @@ async function main(): Promise<void> {
     return;
   }
   const abort = new AbortController();
+  // Every connection and context of a level listens to it: well over the default warning threshold of 10.
+  setMaxListeners(0, abort.signal);
   const onSignal = (): void => {
     if (abort.signal.aborted) process.exit(130);
     log('interrupted: finishing up (again to quit at once)');
