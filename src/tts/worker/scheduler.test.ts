@@ -154,7 +154,9 @@ describe('StepScheduler', () => {
     const scheduler = new StepScheduler([runner]);
     scheduler.add(new FakeJob('blocker', [vocode(9, 2)], now() - 1));
     const frames = 512;
-    const jobs = [1, 2, 3, 4, 5, 6].map((tag) => new FakeJob(`big ${tag}`, [vocode(tag, frames)], now() + tag));
+    const jobs = [1, 2, 3, 4, 5, 6].map(
+      (tag) => new FakeJob(`big ${tag}`, [vocode(tag, frames)], now() + tag),
+    );
     for (const job of jobs) scheduler.add(job);
     await runner.finishNext();
     const batch = runner.calls[1]!.step;
