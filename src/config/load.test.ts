@@ -7,7 +7,7 @@ import { after, describe, test } from 'node:test';
 import { fromRoot } from '../util/paths.js';
 import { describeConfig } from './describe.js';
 import { ConfigError, loadConfig } from './load.js';
-import { DEFAULT_WORKERS, unknownVariables } from './variables.js';
+import { DEFAULT_ENCODER_THREADS, DEFAULT_WORKERS, unknownVariables } from './variables.js';
 
 const SECRET = 'a-production-secret-of-at-least-32-bytes!';
 
@@ -45,6 +45,7 @@ void describe('defaults', () => {
       device: 'cpu',
       threads: 1,
       workers: DEFAULT_WORKERS,
+      encoderThreads: DEFAULT_ENCODER_THREADS,
       voicesDir: fromRoot('models', 'voices'),
       defaultVoice: undefined,
     });
@@ -85,6 +86,7 @@ void describe('defaults', () => {
       LOG_LEVEL: 'DEBUG',
       SPEECHGATE_DEVICE: 'cuda',
       SPEECHGATE_THREADS: '4',
+      SPEECHGATE_ENCODER_THREADS: '3',
       SPEECHGATE_VOICES_DIR: 'some/dir',
       SPEECHGATE_DEFAULT_VOICE: 'en_US-amy',
       SPEECHGATE_DEMO: 'off',
@@ -97,6 +99,7 @@ void describe('defaults', () => {
     assert.equal(c.log.level, 'debug');
     assert.equal(c.tts.device, 'cuda');
     assert.equal(c.tts.threads, 4);
+    assert.equal(c.tts.encoderThreads, 3);
     assert.equal(c.tts.voicesDir, resolve('some/dir'));
     assert.equal(c.tts.defaultVoice, 'en_US-amy');
     assert.equal(c.server.demo, false);

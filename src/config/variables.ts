@@ -1,4 +1,4 @@
-import { availableParallelism } from 'node:os';
+import { usableCores } from './cpu-budget.js';
 
 /**
  * Every environment variable speechgate reads, with its meaning and default. The loader reads
@@ -30,15 +30,14 @@ const GiB = 1024 * MiB;
 const int = (dflt: number, min: number, max: number): IntRange => ({ default: dflt, min, max });
 
 /** One synthesis worker per core: inference blocks the thread it runs on. */
-export const DEFAULT_WORKERS = Math.min(8, availableParallelism());
+export const DEFAULT_WORKERS = Math.min(8, usableCores());
 
 /**
  * Encoding moves off the event loop from 8 cores up, one thread per 2 cores: a thread resamples and encodes
  * some 35 real-time streams, and streams that run ahead of real time need more (4 threads were 75 % busy at
  * 64 streams on a 16-core GPU host). On smaller machines an extra thread only competes with inference.
  */
-export const DEFAULT_ENCODER_THREADS =
-  availableParallelism() >= 8 ? Math.floor(availableParallelism() / 2) : 0;
+export const DEFAULT_ENCODER_THREADS = usableCores() >= 8 ? Math.floor(usableCores() / 2) : 0;
 
 export const VARIABLES: readonly Variable[] = [
   // Server
@@ -169,7 +168,7 @@ export const VARIABLES: readonly Variable[] = [
     name: 'SPEECHGATE_WORKERS',
     group: 'Synthesis',
     help: 'Synthesis worker threads, each with its own ONNX sessions (0 runs inference on the main thread).',
-    defaultText: `the number of CPU cores, at most 8 (here ${DEFAULT_WORKERS})`,
+    defaultText: `the usable CPU cores (affinity, cgroup quota), at most 8 (here ${DEFAULT_WORKERS})`,
     int: int(DEFAULT_WORKERS, 0, 64),
   },
   {
