@@ -35,9 +35,8 @@ export class VoiceRegistry {
         () => false,
       );
       if (!isVoice) continue;
-      const threads = workersFor(session, workers);
       const voice =
-        threads > 0 ? await WorkerPoolVoice.load(dir, session, threads) : await OnnxVoice.load(dir, session);
+        workers > 0 ? await WorkerPoolVoice.load(dir, session, workers) : await OnnxVoice.load(dir, session);
       voices.set(voice.id, voice);
     }
     return VoiceRegistry.of([...voices.values()], defaultVoice);
@@ -83,13 +82,4 @@ export class VoiceRegistry {
   async close(): Promise<void> {
     await Promise.all([...this.voices.values()].map((v) => v.close()));
   }
-}
-
-/**
- * GPU sessions live in one worker thread. onnxruntime-node 1.30's WebGPU provider shares one device per process,
- * and sessions in several threads crashed it (SIGSEGV, "command encoder already finished"). One worker feeds
- * the GPU well because its vocoder calls are batched across streams.
- */
-function workersFor(session: SessionOptions, workers: number): number {
-  return session.device === 'cpu' ? workers : Math.min(workers, 1);
 }

@@ -19,6 +19,7 @@ const WORKER_URL = new URL('./synth-worker.js', import.meta.url);
 const WORKER_NICE = 10;
 /** Vocoder chunks of one length a GPU runs in one call. */
 const GPU_MAX_BATCH = 64;
+const ACOUSTIC_ONLY: ReadonlySet<Step['kind']> = new Set(['acoustic']);
 
 interface Pending {
   resolve: (result: StepResult) => void;
@@ -34,7 +35,8 @@ class SynthWorker implements StepRunner {
 
   private constructor(
     private readonly worker: Worker,
-    readonly maxBatch: number,
+    readonly session: SessionOptions,
+    readonly kinds: ReadonlySet<Step['kind']> | undefined,
     onUnexpectedExit: (dead: SynthWorker) => void,
   ) {
     worker.on('message', (message: FromWorker) => {
@@ -57,10 +59,10 @@ class SynthWorker implements StepRunner {
   static start(
     dir: string,
     session: SessionOptions,
+    kinds: ReadonlySet<Step['kind']> | undefined,
     onUnexpectedExit: (dead: SynthWorker) => void,
   ): Promise<{ worker: SynthWorker; info: VoiceInfo }> {
     const worker = new Worker(WORKER_URL);
-    const maxBatch = session.device === 'cpu' ? 1 : GPU_MAX_BATCH;
     return new Promise((resolve, reject) => {
       const onExit = (): void =>
         reject(new SpeechgateError('internal', 'synthesis worker exited while loading'));
@@ -68,7 +70,7 @@ class SynthWorker implements StepRunner {
         if (message.type === 'loaded') {
           worker.off('message', onMessage).off('error', reject).off('exit', onExit);
           const { type: _, ...info } = message;
-          resolve({ worker: new SynthWorker(worker, maxBatch, onUnexpectedExit), info });
+          resolve({ worker: new SynthWorker(worker, session, kinds, onUnexpectedExit), info });
         } else if (message.type === 'load_failed') {
           worker.off('exit', onExit);
           worker.postMessage({ type: 'close' } satisfies ToWorker);
@@ -82,6 +84,14 @@ class SynthWorker implements StepRunner {
 
   get alive(): boolean {
     return !this.exited;
+  }
+
+  get maxBatch(): number {
+    return this.session.device === 'cpu' ? 1 : GPU_MAX_BATCH;
+  }
+
+  get vocodes(): boolean {
+    return !this.kinds || this.kinds.has('vocode');
   }
 
   run(step: Step): Promise<StepResult> {
@@ -139,7 +149,7 @@ export class WorkerPoolVoice implements Synthesizer {
     private readonly workers: SynthWorker[],
     private readonly info: VoiceInfo,
     private readonly dir: string,
-    private readonly session: SessionOptions,
+    session: SessionOptions,
   ) {
     // On CPUs one worker stays free for urgent work (a new stream's first audio, a stream about to run dry):
     // a GPU worker's steps are short enough not to need it.
@@ -162,12 +172,27 @@ export class WorkerPoolVoice implements Synthesizer {
     return this.info.modelHash;
   }
 
+  /**
+   * `workers` threads. On a CPU each runs every step. On a GPU one thread drives the GPU (WebGPU sessions in
+   * several threads crashed onnxruntime-node 1.30 with SIGSEGV) and the others run the acoustic model on the
+   * CPU, so that many streams' acoustic runs need not all queue on that one thread.
+   */
   static async load(dir: string, session: SessionOptions, workers: number): Promise<WorkerPoolVoice> {
+    const roles: { session: SessionOptions; kinds?: ReadonlySet<Step['kind']> }[] =
+      session.device === 'cpu'
+        ? Array.from({ length: Math.max(1, workers) }, () => ({ session }))
+        : [
+            { session },
+            ...Array.from({ length: Math.max(0, workers - 1) }, () => ({
+              session: { ...session, device: 'cpu' as const },
+              kinds: ACOUSTIC_ONLY,
+            })),
+          ];
     // Workers exist before their pool does: an early crash finds no pool and is left to the checks below.
     const owner: { pool?: WorkerPoolVoice } = {};
     const started = await Promise.allSettled(
-      Array.from({ length: Math.max(1, workers) }, () =>
-        SynthWorker.start(dir, session, (dead) => owner.pool?.replace(dead)),
+      roles.map((role) =>
+        SynthWorker.start(dir, role.session, role.kinds, (dead) => owner.pool?.replace(dead)),
       ),
     );
     const ok = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
@@ -194,7 +219,7 @@ export class WorkerPoolVoice implements Synthesizer {
     const { signal } = options;
     if (phrase.ids.length <= 2) return; // nothing but sentence markers: silence
     if (signal?.aborted) throw abortError(signal);
-    if (this.closed || (this.workers.length === 0 && this.replacing === 0)) {
+    if (this.closed || (!this.workers.some((w) => w.vocodes) && this.replacing === 0)) {
       throw new SpeechgateError('synthesis_failed', 'no synthesis worker is running');
     }
     const inbox: JobEvent[] = [];
@@ -239,7 +264,7 @@ export class WorkerPoolVoice implements Synthesizer {
     const i = this.workers.indexOf(dead);
     if (i >= 0) this.workers.splice(i, 1);
     this.replacing++;
-    SynthWorker.start(this.dir, this.session, (next) => this.replace(next)).then(
+    SynthWorker.start(this.dir, dead.session, dead.kinds, (next) => this.replace(next)).then(
       ({ worker }) => {
         this.replacing--;
         if (this.closed) return void worker.stop();
@@ -248,8 +273,8 @@ export class WorkerPoolVoice implements Synthesizer {
       },
       (err: unknown) => {
         this.replacing--;
-        // The voice goes on with the workers it has left; with none, phrases fail rather than wait.
-        if (this.workers.length === 0) {
+        // The voice goes on with the workers it has left; with none that vocodes, phrases fail rather than wait.
+        if (!this.workers.some((w) => w.vocodes)) {
           this.scheduler.failAll(
             new SpeechgateError('synthesis_failed', 'no synthesis worker is running', { cause: err }),
           );

@@ -8,7 +8,10 @@ class ManualRunner implements StepRunner {
   alive = true;
   readonly calls: { step: Step; finish: (result?: StepResult) => void; fail: (err: Error) => void }[] = [];
 
-  constructor(readonly maxBatch = 1) {}
+  constructor(
+    readonly maxBatch = 1,
+    readonly kinds?: ReadonlySet<Step['kind']>,
+  ) {}
 
   run(step: Step): Promise<StepResult> {
     return new Promise((resolve, reject) => {
@@ -147,6 +150,21 @@ describe('StepScheduler', () => {
       assert.equal(result?.kind === 'vocode' && result.pcm[0]![0], i + 1);
     });
     assert.equal(tagOf(runner.calls[2]!.step), 7, 'the other length runs on its own');
+  });
+
+  test('a runner limited to some kinds takes the most urgent step of those kinds only', () => {
+    const gpu = new ManualRunner(8);
+    const acousticOnly = new ManualRunner(1, new Set(['acoustic']));
+    const scheduler = new StepScheduler([gpu, acousticOnly]);
+    const acoustic: Step = { kind: 'acoustic', ids: [1, 2, 3], speed: 1 };
+    scheduler.add(new FakeJob('gpu busy', [vocode(1)], now() - 10));
+    scheduler.add(new FakeJob('urgent chunk', [vocode(2)], now()));
+    scheduler.add(new FakeJob('acoustic', [acoustic], now() + 50));
+    assert.equal(gpu.calls.length, 1);
+    assert.deepEqual(
+      acousticOnly.calls.map((c) => c.step.kind),
+      ['acoustic'],
+    );
   });
 
   test('a batch holds at most MAX_BATCH_FRAMES mel frames', async () => {

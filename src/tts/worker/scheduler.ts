@@ -19,6 +19,8 @@ export interface StepRunner {
   readonly alive: boolean;
   /** Vocoder steps this runner takes in one call (1: no batching). */
   readonly maxBatch: number;
+  /** Step kinds this runner takes; default every kind. */
+  readonly kinds?: ReadonlySet<Step['kind']>;
   run(step: Step): Promise<StepResult>;
 }
 
@@ -96,14 +98,19 @@ export class StepScheduler {
     try {
       for (;;) {
         const idle = this.runners.filter((r) => r.alive && !this.busy.has(r));
-        const runner = idle[0];
-        if (!runner) return;
+        if (idle.length === 0) return;
         // Keep the reserve only where there is something besides it to run the rest.
         const reserve = Math.min(this.reserved, this.runners.length - 1);
         const dueBy = idle.length <= reserve ? performance.now() + this.urgentMs : Infinity;
-        const batch = this.pick(runner.maxBatch, dueBy);
-        if (batch.length === 0) return;
-        this.start(runner, batch);
+        let started = false;
+        for (const runner of idle) {
+          const batch = this.pick(runner, dueBy);
+          if (batch.length === 0) continue;
+          this.start(runner, batch);
+          started = true;
+          break;
+        }
+        if (!started) return;
       }
     } finally {
       this.dispatching = false;
@@ -114,12 +121,13 @@ export class StepScheduler {
    * The most urgent runnable step (if due by `dueBy`), and same-length vocoder steps to run with it where
    * batching is allowed.
    */
-  private pick(maxBatch: number, dueBy: number): { job: ScheduledJob; step: Step }[] {
+  private pick(runner: StepRunner, dueBy: number): { job: ScheduledJob; step: Step }[] {
+    const { maxBatch, kinds } = runner;
     const ready: { job: ScheduledJob; step: Step; deadline: number }[] = [];
     for (const job of this.jobs) {
       if (this.inFlight.has(job)) continue;
       const step = job.next();
-      if (step) ready.push({ job, step, deadline: job.deadline() });
+      if (step && (!kinds || kinds.has(step.kind))) ready.push({ job, step, deadline: job.deadline() });
     }
     if (ready.length === 0) return [];
     ready.sort((a, b) => a.deadline - b.deadline);
