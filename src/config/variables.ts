@@ -167,7 +167,9 @@ export const VARIABLES: readonly Variable[] = [
   {
     name: 'SPEECHGATE_WORKERS',
     group: 'Synthesis',
-    help: 'Synthesis worker threads, each with its own ONNX sessions (0 runs inference on the main thread).',
+    help:
+      'Synthesis worker threads, each with its own ONNX sessions; on a GPU one drives the GPU and the others run ' +
+      'the acoustic model on the CPU (0 runs inference on the main thread).',
     defaultText: `the usable CPU cores (affinity, cgroup quota), at most 8 (here ${DEFAULT_WORKERS})`,
     int: int(DEFAULT_WORKERS, 0, 64),
   },
