@@ -116,6 +116,34 @@ void describe('e2e: streaming over /v1/stream', () => {
     await client.close();
   });
 
+  void test('encoder threads send the same audio bytes as encoding on the event loop', async () => {
+    const [onLoopGw, threaded] = await Promise.all(
+      ['0', '2'].map((threads) =>
+        startTestGateway(voices.registry, {
+          env: { SPEECHGATE_CACHE_MAX_BYTES: '0', SPEECHGATE_ENCODER_THREADS: threads },
+        }),
+      ),
+    );
+    try {
+      const audioFrom = async (url: string): Promise<Buffer> => {
+        const client = await StreamClient.connect(url, { token });
+        client.send({ type: 'start', context_id: 'c', format: { encoding: 'opus' } });
+        client.send({ type: 'text', context_id: 'c', text: TEXT });
+        client.send({ type: 'end', context_id: 'c' });
+        assert.equal((await client.finished('c')).type, 'done');
+        const audio = concat(client.audio('c'));
+        await client.close();
+        return audio;
+      };
+      const onLoop = await audioFrom(onLoopGw!.wsUrl);
+      const onThreads = await audioFrom(threaded!.wsUrl);
+      assert.ok(onLoop.length > 0);
+      assert.ok(onThreads.equals(onLoop), `${onThreads.length} vs ${onLoop.length} bytes differ`);
+    } finally {
+      await Promise.all([onLoopGw?.close(), threaded?.close()]);
+    }
+  });
+
   void test('cancel mid-sentence stops inference and the audio', async () => {
     const client = await StreamClient.connect(gw.wsUrl, { token });
     const long =
