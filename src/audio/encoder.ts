@@ -41,7 +41,8 @@ export interface StreamEncoderOptions {
   resamplerQuality?: ResamplerQuality;
 }
 
-const FRAME_MS = 20;
+/** Every encoding leaves in frames of this many milliseconds. */
+export const FRAME_MS = 20;
 
 /** Per-encoding back end: float samples at the output rate in, frames out. */
 interface FrameSink {

@@ -2,16 +2,13 @@
  * Text → encoded 20 ms frames for one HTTP speech request: sentences from the splitter, each served
  * from the phrase cache or synthesized chunk by chunk (frames leave as soon as a chunk is encoded).
  */
-import { formatKey } from '../audio/encoder.js';
+import { FRAME_MS, formatKey } from '../audio/encoder.js';
 import type { EncoderService, FrameEncoder } from '../audio/frame-encoder.js';
 import type { AudioFormat } from '../audio/format.js';
 import { phraseCacheKey, type CachedWord, type PhraseCache } from '../cache/index.js';
 import type { Metrics } from '../metrics/index.js';
 import { SentenceSplitter } from '../text/splitter.js';
 import type { SynthesisChunk, Synthesizer } from '../tts/engine.js';
-
-/** Every encoding leaves in 20 ms frames. */
-const FRAME_MS = 20;
 
 export interface SpeechAudioOptions {
   voice: Synthesizer;

@@ -211,10 +211,7 @@ export class Context {
       if (item.kind !== 'sentence') continue;
       const job = item.job;
       if (at === undefined) {
-        at =
-          out.sentenceFrames > 0 && out.sentenceStartsAt !== undefined
-            ? out.sentenceStartsAt
-            : Math.max(out.playedUntil ?? -Infinity, job.createdAt + START_GRACE_MS);
+        at = out.sentenceStartsAt ?? Math.max(out.playedUntil ?? -Infinity, job.createdAt + START_GRACE_MS);
       }
       if (job === target) return at;
       at += job.expectedMs;

@@ -6,12 +6,13 @@
  * last when the sentence is flushed, so each frame is held back until the next one exists (within a
  * synthesizer chunk that is no delay at all).
  */
+import { FRAME_MS } from '../audio/encoder.js';
 import { encodeAudioFrame, FLAG_SENTENCE_END, FLAG_SENTENCE_START } from '../protocol/frame-header.js';
 import type { SentenceMessage, WordEvent } from '../protocol/messages.js';
 import { abortError } from '../tts/engine.js';
 import type { ContextHost } from './host.js';
 
-export const FRAME_MS = 20;
+export { FRAME_MS };
 
 /** A word of a sentence: span in the context's text, times relative to the sentence's audio. */
 export interface SentenceWord {
@@ -41,7 +42,7 @@ export class ContextOutput {
    * playback starts with the first frame and, after running dry, resumes when the next frame arrives.
    */
   playedUntil: number | undefined;
-  /** When the current sentence's first frame plays, on the same clock. */
+  /** When the current sentence's first frame plays, on the same clock; undefined until that frame is sent. */
   sentenceStartsAt: number | undefined;
 
   private readonly idBytes: Uint8Array;
@@ -60,16 +61,12 @@ export class ContextOutput {
     this.idBytes = idBytes;
   }
 
-  /** Frames of the current sentence sent so far. */
-  get sentenceFrames(): number {
-    return this.sentInSentence;
-  }
-
   /** Starts a sentence; `head` is read when its first frame is about to leave. */
   begin(head: () => SentenceHead): void {
     this.head = head;
     this.held = undefined;
     this.sentInSentence = 0;
+    this.sentenceStartsAt = undefined;
   }
 
   /** Frames of the sentence, in order, as they are encoded. */
@@ -86,6 +83,7 @@ export class ContextOutput {
     if (last) await this.send(last, true);
     const frames = this.sentInSentence;
     this.sentInSentence = 0;
+    this.sentenceStartsAt = undefined;
     return frames;
   }
 

@@ -49,6 +49,11 @@ export interface Synthesizer {
   close(): Promise<void>;
 }
 
+/** A phrase of nothing but its sentence markers (only punctuation was written): it has no audio. */
+export function isSilent(phrase: PreparedPhrase): boolean {
+  return phrase.ids.length <= 2;
+}
+
 export function abortError(signal: AbortSignal): Error {
   const reason: unknown = signal.reason;
   if (reason instanceof Error) return reason;

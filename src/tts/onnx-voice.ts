@@ -5,6 +5,7 @@ import { DEFAULT_CHUNKING, sliceMel, type ChunkPlanOptions } from './chunking.js
 import {
   ENGINE_SPEED_RANGE,
   abortError,
+  isSilent,
   type PreparedPhrase,
   type SynthesisChunk,
   type Synthesizer,
@@ -109,7 +110,7 @@ export class OnnxVoice implements Synthesizer {
 
   async *synthesize(phrase: PreparedPhrase, options: SynthesizeOptions = {}): AsyncIterable<SynthesisChunk> {
     const { signal, onStage } = options;
-    if (phrase.ids.length <= 2) return; // nothing but sentence markers: silence
+    if (isSilent(phrase)) return;
     if (signal?.aborted) throw abortError(signal);
     let t = performance.now();
     const acoustic = await this.acousticModel(phrase, options.speed);

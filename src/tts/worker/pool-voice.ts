@@ -5,6 +5,7 @@ import { DEFAULT_CHUNKING } from '../chunking.js';
 import type { SessionOptions } from '../device.js';
 import {
   abortError,
+  isSilent,
   type PreparedPhrase,
   type SynthesisChunk,
   type Synthesizer,
@@ -44,7 +45,7 @@ class SynthWorker implements StepRunner {
       const pending = this.pending.get(message.id);
       this.pending.delete(message.id);
       if (message.type === 'result') pending?.resolve(message.result);
-      else pending?.reject(stepError(message));
+      else pending?.reject(workerError(message, 'synthesis_failed', 'synthesis failed'));
     });
     worker.on('exit', () => {
       this.exited = true;
@@ -74,7 +75,7 @@ class SynthWorker implements StepRunner {
         } else if (message.type === 'load_failed') {
           worker.off('exit', onExit);
           worker.postMessage({ type: 'close' } satisfies ToWorker);
-          reject(stepError(message, 'internal'));
+          reject(workerError(message, 'internal', message.message));
         }
       };
       worker.on('message', onMessage).once('error', reject).once('exit', onExit);
@@ -122,14 +123,14 @@ class SynthWorker implements StepRunner {
   }
 }
 
-function stepError(
+/** A worker's failure as a SpeechgateError: its code if it sent a known one, else `fallback`. */
+function workerError(
   message: { message: string; code?: string },
-  fallback: ErrorCode = 'synthesis_failed',
+  fallback: ErrorCode,
+  publicMessage: string,
 ): Error {
   const code = message.code && message.code in ERROR_CODES ? (message.code as ErrorCode) : fallback;
-  return new SpeechgateError(code, code === fallback ? 'synthesis failed' : message.message, {
-    cause: new Error(message.message),
-  });
+  return new SpeechgateError(code, publicMessage, { cause: new Error(message.message) });
 }
 
 /**
@@ -217,7 +218,7 @@ export class WorkerPoolVoice implements Synthesizer {
 
   async *synthesize(phrase: PreparedPhrase, options: SynthesizeOptions = {}): AsyncIterable<SynthesisChunk> {
     const { signal } = options;
-    if (phrase.ids.length <= 2) return; // nothing but sentence markers: silence
+    if (isSilent(phrase)) return;
     if (signal?.aborted) throw abortError(signal);
     if (this.closed || (!this.workers.some((w) => w.vocodes) && this.replacing === 0)) {
       throw new SpeechgateError('synthesis_failed', 'no synthesis worker is running');

@@ -43,6 +43,12 @@ export interface SchedulerOptions {
   urgentMs?: number;
 }
 
+interface ReadyStep {
+  job: ScheduledJob;
+  step: Step;
+  deadline: number;
+}
+
 export class StepScheduler {
   private readonly jobs = new Set<ScheduledJob>();
   private readonly inFlight = new Set<ScheduledJob>();
@@ -102,9 +108,10 @@ export class StepScheduler {
         // Keep the reserve only where there is something besides it to run the rest.
         const reserve = Math.min(this.reserved, this.runners.length - 1);
         const dueBy = idle.length <= reserve ? performance.now() + this.urgentMs : Infinity;
+        const ready = this.readySteps();
         let started = false;
         for (const runner of idle) {
-          const batch = this.pick(runner, dueBy);
+          const batch = this.pick(runner, ready, dueBy);
           if (batch.length === 0) continue;
           this.start(runner, batch);
           started = true;
@@ -117,22 +124,25 @@ export class StepScheduler {
     }
   }
 
-  /**
-   * The most urgent runnable step (if due by `dueBy`), and same-length vocoder steps to run with it where
-   * batching is allowed.
-   */
-  private pick(runner: StepRunner, dueBy: number): { job: ScheduledJob; step: Step }[] {
-    const { maxBatch, kinds } = runner;
-    const ready: { job: ScheduledJob; step: Step; deadline: number }[] = [];
+  /** Every job's next step that can run now, most urgent first. */
+  private readySteps(): ReadyStep[] {
+    const ready: ReadyStep[] = [];
     for (const job of this.jobs) {
       if (this.inFlight.has(job)) continue;
       const step = job.next();
-      if (step && (!kinds || kinds.has(step.kind))) ready.push({ job, step, deadline: job.deadline() });
+      if (step) ready.push({ job, step, deadline: job.deadline() });
     }
-    if (ready.length === 0) return [];
-    ready.sort((a, b) => a.deadline - b.deadline);
-    const first = ready[0]!;
-    if (first.deadline > dueBy) return [];
+    return ready.sort((a, b) => a.deadline - b.deadline);
+  }
+
+  /**
+   * The most urgent of `ready` that this runner takes (if due by `dueBy`), and same-length vocoder steps to run
+   * with it where the runner batches.
+   */
+  private pick(runner: StepRunner, ready: readonly ReadyStep[], dueBy: number): ReadyStep[] {
+    const { maxBatch, kinds } = runner;
+    const first = kinds ? ready.find((r) => kinds.has(r.step.kind)) : ready[0];
+    if (!first || first.deadline > dueBy) return [];
     if (maxBatch <= 1 || first.step.kind !== 'vocode') return [first];
     const frames = first.step.frames;
     // A call runs to its end, so its size bounds how long an urgent step may wait behind it.
@@ -140,7 +150,7 @@ export class StepScheduler {
     return ready.filter((r) => r.step.kind === 'vocode' && r.step.frames === frames).slice(0, limit);
   }
 
-  private start(runner: StepRunner, batch: { job: ScheduledJob; step: Step }[]): void {
+  private start(runner: StepRunner, batch: ReadyStep[]): void {
     this.busy.add(runner);
     for (const { job } of batch) this.inFlight.add(job);
     void this.execute(runner, batch).finally(() => {
@@ -150,7 +160,7 @@ export class StepScheduler {
     });
   }
 
-  private async execute(runner: StepRunner, batch: { job: ScheduledJob; step: Step }[]): Promise<void> {
+  private async execute(runner: StepRunner, batch: ReadyStep[]): Promise<void> {
     let parts: StepResult[];
     try {
       parts = split(await runner.run(merge(batch.map((b) => b.step))), batch.length);
