@@ -16,6 +16,8 @@ export interface ContextPlan {
   format: BenchFormat;
   voice: string | undefined;
   timeoutMs: number;
+  /** Barge-in: cancel the context once this many of its frames have arrived (undefined: let it finish). */
+  cancelAfterFrames?: number;
 }
 
 export interface ContextRecord {
@@ -30,6 +32,10 @@ export interface ContextRecord {
   firstSentenceTextAt: number | undefined;
   doneAt: number | undefined;
   serverTtfaMs: number | null | undefined;
+  /** Barge-in: when the cancel went out, when `cancelled` came back, and frames that arrived in between. */
+  cancelSentAt?: number;
+  cancelledAt?: number;
+  framesAfterCancel?: number;
   /** Error codes met by this context (server codes, or timeout / connection_closed / bad_frame). */
   errors: string[];
 }
@@ -38,6 +44,7 @@ interface Running {
   record: ContextRecord;
   /** Offsets reached by each text sent so far, and when: to find the piece that completed a sentence. */
   sent: { end: number; at: number }[];
+  cancelAfterFrames: number | undefined;
   finish: () => void;
 }
 
@@ -126,7 +133,7 @@ export class BenchConnection {
       return record;
     }
     const finished = new Promise<void>((resolve) => {
-      this.running = { record, sent: [], finish: resolve };
+      this.running = { record, sent: [], cancelAfterFrames: plan.cancelAfterFrames, finish: resolve };
     });
     const stop = new AbortController();
     const onAbort = (): void => this.cancel('aborted');
@@ -172,14 +179,15 @@ export class BenchConnection {
       for (const piece of plan.pieces) {
         const wait = start + piece.at - performance.now();
         if (wait > 1) await sleep(wait, undefined, { signal });
-        if (signal.aborted || !this.open) return;
+        if (signal.aborted || !this.open || running.record.cancelSentAt !== undefined) return;
         const at = performance.now();
         if (Number.isNaN(running.record.textStartAt)) running.record.textStartAt = at;
         this.send({ type: 'text', context_id: plan.contextId, text: piece.text });
         offset += piece.text.length;
         running.sent.push({ end: offset, at });
       }
-      if (this.open) this.send({ type: 'end', context_id: plan.contextId });
+      if (this.open && running.record.cancelSentAt === undefined)
+        this.send({ type: 'end', context_id: plan.contextId });
     } catch {
       // aborted: the context was cancelled or has failed
     }
@@ -203,6 +211,13 @@ export class BenchConnection {
     if (frame.contextId !== running.record.contextId) return;
     if (frame.sequence !== running.record.arrivals.length) running.record.errors.push('frame_out_of_order');
     running.record.arrivals[frame.sequence] = at;
+    const { record } = running;
+    if (record.cancelSentAt !== undefined) record.framesAfterCancel = (record.framesAfterCancel ?? 0) + 1;
+    else if (running.cancelAfterFrames !== undefined && record.arrivals.length >= running.cancelAfterFrames) {
+      record.cancelSentAt = performance.now();
+      record.framesAfterCancel = 0;
+      this.send({ type: 'cancel', context_id: record.contextId });
+    }
   }
 
   private onText(data: Buffer): void {
@@ -235,6 +250,7 @@ export class BenchConnection {
         this.cancel(undefined);
         break;
       case 'cancelled':
+        running.record.cancelledAt = performance.now();
         running.finish();
         break;
       default:

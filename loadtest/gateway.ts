@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { freePort } from '../src/util/free-port.js';
+import { freePort } from '../test/helpers/free-port.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fromRoot, projectRoot } from '../src/util/paths.js';
 import { signBenchToken } from './jwt.js';

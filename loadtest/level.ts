@@ -19,6 +19,8 @@ export interface LevelPlan {
   voice: string | undefined;
   pace: TokenPace;
   contextTimeoutMs: number;
+  /** Barge-in: each context is cancelled after this many frames. */
+  cancelAfterFrames?: number;
   seed: number;
   /** Stream s speaks paragraphs firstParagraph + s, + s + 1, … (mod the list). */
   firstParagraph?: number;
@@ -81,6 +83,7 @@ export async function runLevel(plan: LevelPlan, signal: AbortSignal): Promise<Le
             format: plan.format,
             voice: plan.voice,
             timeoutMs: plan.contextTimeoutMs,
+            ...(plan.cancelAfterFrames === undefined ? {} : { cancelAfterFrames: plan.cancelAfterFrames }),
           },
           signal,
         );

@@ -18,6 +18,8 @@ export interface BenchOptions {
   pace: TokenPace;
   jitterBufferMs: number;
   contextTimeoutS: number;
+  /** Barge-in: cancel each context after this many frames and time the cancel (undefined: off). */
+  bargeInFrames: number | undefined;
   seed: number;
   json: string | undefined;
   /** Against a running gateway (ws://…/v1/stream) instead of starting one. */
@@ -56,6 +58,7 @@ simulated real-time player, and the gateway's CPU. Starts its own gateway unless
   --token-jitter 0.5        each token gap varies by up to ± this fraction
   --jitter-buffer 100       ms the simulated player buffers before it starts
   --context-timeout 120     seconds before a context counts as failed and is cancelled
+  --barge-in N              cancel every context after its N-th frame; reports cancel → last frame
   --seed 1                  seed of token splitting and pacing
   --json FILE               also write every aggregate and the machine's description as JSON
 
@@ -122,6 +125,7 @@ export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv = {}): Ben
         'token-jitter': { type: 'string', default: String(DEFAULT_PACE.jitter) },
         'jitter-buffer': { type: 'string', default: '100' },
         'context-timeout': { type: 'string', default: '120' },
+        'barge-in': { type: 'string' },
         seed: { type: 'string', default: '1' },
         json: { type: 'string' },
         url: { type: 'string' },
@@ -166,6 +170,7 @@ export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv = {}): Ben
     pace: { ...parseTokenRate(values['token-rate']), jitter },
     jitterBufferMs: nonNegative('jitter-buffer', values['jitter-buffer']),
     contextTimeoutS: positiveInt('context-timeout', values['context-timeout']),
+    bargeInFrames: values['barge-in'] === undefined ? undefined : positiveInt('barge-in', values['barge-in']),
     seed: positiveInt('seed', values.seed, 0),
     json: values.json,
     url: values.url === undefined ? undefined : streamUrl(values.url),

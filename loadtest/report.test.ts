@@ -118,3 +118,39 @@ void test('targets: TTFA in whole mode, sentence-to-audio in tokens mode, underr
     ],
   );
 });
+
+void test('barge-in: cancel → last frame and → cancelled per context, and a line under the table', () => {
+  const level = summarizeLevel(
+    4,
+    'tokens',
+    run([
+      // Cancel at 100 ms; two frames were already on their way (110, 120), `cancelled` at 125.
+      record('a', 0, [50, 60, 70, 110, 120], {
+        doneAt: undefined,
+        cancelSentAt: 100,
+        cancelledAt: 125,
+        framesAfterCancel: 2,
+      }),
+      // Nothing arrived after the cancel: 0, not negative.
+      record('b', 0, [50, 60], {
+        doneAt: undefined,
+        cancelSentAt: 90,
+        cancelledAt: 95,
+        framesAfterCancel: 0,
+      }),
+      record('c', 0, fast(10)),
+    ]),
+    100,
+  );
+  assert.deepEqual(
+    level.per_context.map((c) => [c.cancel_to_last_frame_ms, c.cancel_to_ack_ms, c.frames_after_cancel]),
+    [
+      [20, 25, 2],
+      [0, 5, 0],
+      [null, null, null],
+    ],
+  );
+  assert.equal(level.cancel_to_last_frame_ms.count, 2);
+  assert.equal(level.cancel_to_last_frame_ms.p95, 20);
+  assert.match(formatTable([level]), /barge-in 4 tokens: 2 cancels, cancel→last frame p50 0 p95 20 ms/);
+});

@@ -21,6 +21,11 @@ export interface ContextSummary {
   frame_gap_max_ms: number | null;
   underruns: number;
   starved_ms: number;
+  /** Barge-in: cancel sent → last frame of the context received (0: none arrived after it). */
+  cancel_to_last_frame_ms: number | null;
+  /** Barge-in: cancel sent → `cancelled` received. */
+  cancel_to_ack_ms: number | null;
+  frames_after_cancel: number | null;
   errors: string[];
 }
 
@@ -41,6 +46,10 @@ export interface LevelSummary {
   /** Audio duration / wall time from first frame to `done`, per context. */
   rtf: Summary;
   frame_gap_ms: Summary;
+  /** Barge-in contexts only (--barge-in): cancel sent → last frame received, and → `cancelled`. */
+  cancel_to_last_frame_ms: Summary;
+  cancel_to_ack_ms: Summary;
+  frames_after_cancel: Summary;
   underrun_streams: number;
   underrun_events: number;
   underrun_ms_total: number;
@@ -74,7 +83,23 @@ function summarizeContext(record: ContextRecord, jitterBufferMs: number): Contex
     frame_gap_max_ms: gaps.length > 0 ? Math.max(...gaps) : null,
     underruns: playback.underruns,
     starved_ms: playback.starvedMs,
+    ...cancelTimes(record),
     errors: record.errors,
+  };
+}
+
+function cancelTimes(
+  record: ContextRecord,
+): Pick<ContextSummary, 'cancel_to_last_frame_ms' | 'cancel_to_ack_ms' | 'frames_after_cancel'> {
+  const sent = record.cancelSentAt;
+  if (sent === undefined || record.cancelledAt === undefined) {
+    return { cancel_to_last_frame_ms: null, cancel_to_ack_ms: null, frames_after_cancel: null };
+  }
+  const last = Math.max(...record.arrivals.filter((t) => Number.isFinite(t)));
+  return {
+    cancel_to_last_frame_ms: Math.max(0, last - sent),
+    cancel_to_ack_ms: record.cancelledAt - sent,
+    frames_after_cancel: record.framesAfterCancel ?? 0,
   };
 }
 
@@ -108,6 +133,9 @@ export function summarizeLevel(
     server_ttfa_ms: summarize(values(perContext, (c) => c.server_ttfa_ms)),
     rtf: summarize(values(perContext, (c) => c.rtf)),
     frame_gap_ms: summarize(gaps),
+    cancel_to_last_frame_ms: summarize(values(perContext, (c) => c.cancel_to_last_frame_ms)),
+    cancel_to_ack_ms: summarize(values(perContext, (c) => c.cancel_to_ack_ms)),
+    frames_after_cancel: summarize(values(perContext, (c) => c.frames_after_cancel)),
     underrun_streams: perContext.filter((c) => c.underruns > 0).length,
     underrun_events: perContext.reduce((n, c) => n + c.underruns, 0),
     underrun_ms_total: perContext.reduce((n, c) => n + c.starved_ms, 0),
@@ -162,7 +190,20 @@ export function formatTable(levels: LevelSummary[]): string {
       .map((cell, i) => (i === 1 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
       .join('  ');
   const [header, ...body] = rows;
-  return [line(header ?? []), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+  const table = [line(header ?? []), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)];
+  return [...table, ...levels.flatMap(bargeInLine)].join('\n');
+}
+
+/** A line per level run with --barge-in: how quickly a cancel silenced its context. */
+function bargeInLine(s: LevelSummary): string[] {
+  const last = s.cancel_to_last_frame_ms;
+  if (last.count === 0) return [];
+  const ack = s.cancel_to_ack_ms;
+  return [
+    `barge-in ${s.streams} ${s.mode}: ${last.count} cancels, cancel→last frame p50 ${ms(last.p50)} ` +
+      `p95 ${ms(last.p95)} ms, cancel→cancelled p50 ${ms(ack.p50)} p95 ${ms(ack.p95)} ms, ` +
+      `frames after cancel max ${ms(s.frames_after_cancel.max)}`,
+  ];
 }
 
 // ── targets ────────────────────────────────────────────────────────────────────────────────────────────

@@ -55,16 +55,31 @@ export function decodeAudioFrame(data: ArrayBuffer | ArrayBufferView): AudioFram
   };
 }
 
-/** The inverse of decodeAudioFrame; the client never sends audio, but tests and tools build frames. */
+/** The inverse of decodeAudioFrame; the client never sends audio, but the gateway, tests and tools do. */
 export function encodeAudioFrame(
   contextId: string,
   sequence: number,
   flags: number,
   payload: Uint8Array,
 ): Uint8Array {
+  return encodeAudioFrameWithId(encodeContextId(contextId), sequence, flags, payload);
+}
+
+/** A context's header differs only in sequence and flags between frames, so its id is encoded once. */
+export function encodeContextId(contextId: string): Uint8Array {
   const id = new TextEncoder().encode(contextId);
   if (id.length < 1 || id.length > MAX_CONTEXT_ID_BYTES)
     throw new RangeError('context id must be 1..64 bytes');
+  return id;
+}
+
+/** encodeAudioFrame with the id already encoded by encodeContextId. */
+export function encodeAudioFrameWithId(
+  id: Uint8Array,
+  sequence: number,
+  flags: number,
+  payload: Uint8Array,
+): Uint8Array {
   const out = new Uint8Array(HEADER_BYTES + id.length + payload.length);
   out[0] = FRAME_VERSION;
   out[1] = flags;

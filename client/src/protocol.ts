@@ -1,7 +1,7 @@
 /**
- * The speechgate.v1 wire protocol as the client sees it. It mirrors the gateway's
- * src/protocol/messages.ts field for field; the client package is standalone, so the types are
- * restated here rather than imported.
+ * The speechgate.v1 wire protocol (docs/PROTOCOL.md): the one definition of its messages. JSON text frames
+ * carry control messages; binary frames carry audio (frame.ts). The gateway imports these types through
+ * `@speechgate/client/protocol`, so server and client cannot drift; keep this file free of dependencies.
  */
 
 export const PROTOCOL = 'speechgate.v1';
@@ -58,11 +58,15 @@ export interface ReadyMessage {
 }
 export interface WireWord {
   word: string;
+  /** Offsets into the context's text, all text messages concatenated. */
   start: number;
   end: number;
+  /** On the context's audio timeline (frame sequence × 20 ms). */
   start_ms: number;
   end_ms: number;
 }
+/** The gateway's name for a word of a `sentence` message. */
+export type WordEvent = WireWord;
 export interface SentenceMessage {
   type: 'sentence';
   context_id: string;
@@ -81,6 +85,7 @@ export interface FlushedMessage {
 export interface DoneMessage {
   type: 'done';
   context_id: string;
+  /** Milliseconds from the first text of the context to its first audio frame leaving the server. */
   time_to_first_audio_ms: number | null;
   audio_ms: number;
   characters: number;
@@ -97,6 +102,7 @@ export interface ErrorMessage {
   code: string;
   message: string;
   context_id?: string;
+  /** True when the server closes the connection after this message. */
   fatal: boolean;
   retryable: boolean;
   retry_after_s?: number;

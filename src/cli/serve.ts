@@ -13,8 +13,8 @@ import {
 } from '../config/index.js';
 import { SpeechgateError } from '../errors.js';
 import { createLogger, errorFields, type Logger } from '../log.js';
-import { createGateway, type Gateway } from '../server/app.js';
-import { openRuntime, type Runtime } from '../server/runtime.js';
+import { createGateway, type Gateway } from '../app/gateway.js';
+import { openRuntime, type Runtime } from '../app/runtime.js';
 
 const USAGE = `usage: speechgate serve
 

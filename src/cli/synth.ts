@@ -3,11 +3,11 @@ import { parseArgs } from 'node:util';
 import { floatToS16le } from '../audio/pcm.js';
 import { wavFile } from '../audio/wav.js';
 import { VoiceRegistry } from '../tts/registry.js';
-import type { Device } from '../tts/device.js';
+import { DEVICES, type Device } from '../config/types.js';
 import { concatSamples } from '../util/concat.js';
 import { fromRoot } from '../util/paths.js';
 
-export const synthHelp = `speechgate synth --text "..." --out a.wav [--voice ID] [--device cpu|webgpu|cuda] [--speed 1] [--threads N] [--voices DIR]
+export const synthHelp = `speechgate synth --text "..." --out a.wav [--voice ID] [--device ${DEVICES.join('|')}] [--speed 1] [--threads N] [--voices DIR]
 
 Synthesises text to a 16-bit WAV file at the voice's sample rate, without a server. Prints the word timings
 and the time each stage took.`;
@@ -32,7 +32,7 @@ export async function synthCommand(argv: string[]): Promise<void> {
     return;
   }
   const device = values.device as Device;
-  if (!['cpu', 'webgpu', 'cuda'].includes(device)) throw new Error(`--device must be cpu, webgpu or cuda`);
+  if (!DEVICES.includes(device)) throw new Error(`--device must be one of ${DEVICES.join(', ')}`);
   const registry = await VoiceRegistry.load(values.voices ?? fromRoot('models', 'voices'), {
     device,
     threads: Number(values.threads),

@@ -1,6 +1,6 @@
 import { createPublicKey, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { ASYMMETRIC_ALGORITHMS, algorithmsForKey } from '../auth/key-algorithms.js';
+import { ASYMMETRIC_ALGORITHMS, algorithmsForKey } from './key-algorithms.js';
 import type { EnvReader } from './env-reader.js';
 import type { AuthConfig } from './types.js';
 

@@ -2,11 +2,10 @@ import { resolve } from 'node:path';
 import { fromRoot } from '../util/paths.js';
 import { readAuthConfig } from './auth-config.js';
 import { EnvReader } from './env-reader.js';
-import type { Config, Device, LogLevel, NodeEnv } from './types.js';
+import { DEVICES, type Config, type LogLevel, type NodeEnv } from './types.js';
 
 const NODE_ENVS: readonly NodeEnv[] = ['production', 'development', 'test'];
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-const DEVICES: readonly Device[] = ['cpu', 'webgpu', 'cuda'];
 const VOICE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 
 /** Thrown by `loadConfig`; `problems` holds one line per invalid variable, the message all of them. */

@@ -5,7 +5,9 @@
 
 export type NodeEnv = 'production' | 'development' | 'test';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-export type Device = 'cpu' | 'webgpu' | 'cuda';
+/** Where inference runs: the one list of devices (config, CLI and the ONNX sessions use it). */
+export const DEVICES = ['cpu', 'webgpu', 'cuda'] as const;
+export type Device = (typeof DEVICES)[number];
 
 /** JWS algorithms speechgate will ever accept; `none` is deliberately absent. */
 export type AsymmetricAlgorithm =

@@ -1,3 +1,4 @@
+import { DEVICES } from './types.js';
 import { usableCores } from './cpu-budget.js';
 
 /**
@@ -155,7 +156,7 @@ export const VARIABLES: readonly Variable[] = [
   {
     name: 'SPEECHGATE_DEVICE',
     group: 'Synthesis',
-    help: 'ONNX execution provider: cpu | webgpu | cuda.',
+    help: `ONNX execution provider: ${DEVICES.join(' | ')}.`,
     defaultText: 'cpu',
   },
   {

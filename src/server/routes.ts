@@ -3,7 +3,7 @@
  */
 import type { HttpResponse, TemplatedApp } from 'uWebSockets.js';
 import { SpeechgateError, toSpeechgateError } from '../errors.js';
-import type { GatewayDeps } from '../session/types.js';
+import type { GatewayDeps } from '../gateway-deps.js';
 import { HttpExchange } from './http.js';
 import { loadStaticFile } from './static.js';
 

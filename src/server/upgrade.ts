@@ -16,7 +16,7 @@ import {
 import { SpeechgateError, toSpeechgateError } from '../errors.js';
 import type { Lease } from '../limits/index.js';
 import { logFailure } from '../log.js';
-import type { GatewayDeps } from '../session/types.js';
+import type { GatewayDeps } from '../gateway-deps.js';
 import { errorBody, errorHeaders, statusLine } from './http.js';
 
 export const STREAM_ROUTE = '/v1/stream';

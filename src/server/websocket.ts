@@ -6,7 +6,8 @@ import type { WebSocket, WebSocketBehavior } from 'uWebSockets.js';
 import { ERROR_CODES, SpeechgateError, type ErrorCode } from '../errors.js';
 import { logFailure, sessionLogger, type Logger } from '../log.js';
 import type { ErrorMessage } from '../protocol/messages.js';
-import type { GatewayDeps, SessionInit } from '../session/types.js';
+import type { GatewayDeps } from '../gateway-deps.js';
+import type { SessionInit } from '../session/types.js';
 import { UwsSessionSocket } from './ws-socket.js';
 import type { ConnectionData } from './upgrade.js';
 

@@ -6,7 +6,7 @@
  * A client is a slow consumer when its buffer stays above the high-water mark for longer than the
  * timeout, or ever exceeds the hard limit; `onSlowConsumer` is then called once.
  */
-import type { Gauge } from 'prom-client';
+import type { OutputGate } from '../speech/index.js';
 import { abortError } from '../tts/engine.js';
 import type { SessionSocket } from './types.js';
 
@@ -23,7 +23,13 @@ interface Waiter {
   onAbort: () => void;
 }
 
-export class SendGate {
+/** The part of a gauge the gate moves: what this connection has queued. */
+export interface QueuedBytesGauge {
+  inc(value: number): void;
+  dec(value: number): void;
+}
+
+export class SendGate implements OutputGate {
   private readonly waiters = new Set<Waiter>();
   private slowTimer: NodeJS.Timeout | undefined;
   /** What this connection currently contributes to the queued-bytes gauge. */
@@ -34,7 +40,7 @@ export class SendGate {
     private readonly socket: SessionSocket,
     private readonly limits: BackpressureLimits,
     private readonly onSlowConsumer: (reason: string) => void,
-    private readonly queuedBytes?: Gauge,
+    private readonly queuedBytes?: QueuedBytesGauge,
   ) {}
 
   /** True when a send may go now. */

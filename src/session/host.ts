@@ -1,6 +1,6 @@
 import type { ServerMessage } from '../protocol/messages.js';
 import type { SendGate } from './backpressure.js';
-import type { GatewayDeps } from './types.js';
+import type { GatewayDeps } from '../gateway-deps.js';
 
 export interface SessionTuning {
   /** Text silent this long lets a context speak its buffered words before the sentence ends. */

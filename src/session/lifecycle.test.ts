@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { createGateway, FakeVoice, MemorySocket, send, settle } from './test-support.js';
+import { createGateway, FakeVoice, MemorySocket, send, settle } from '../../test/helpers/session-support.js';
 
 const PCM16K = { encoding: 'pcm_s16le', sample_rate: 16000 };
 const LONG = Array.from({ length: 40 }, (_, i) => `word${i}`).join(' ') + '.';
@@ -166,8 +166,9 @@ void describe('Session lifecycle', () => {
     text('a', 'sixteen letters '); // the buffer would overflow
     text('b', 'twenty more letters.'); // over 40 characters this minute
     text('b', 'y'.repeat(41)); // over the minute's whole budget
-    send(one.session, { type: 'flush', context_id: 'b' }); // message 9 of this second
-    send(one.session, { type: 'end', context_id: 'a' }); // message 10: refused
+    send(one.session, { type: 'flush', context_id: 'b' }); // control: not charged to the message rate
+    text('b', ''); // message 9 of this second
+    text('a', 'z'); // message 10: refused
     await one.socket.until(() => one.socket.messages('error').length === 6, 'six errors');
     const errors = one.socket.messages('error').flatMap((e) => (e.type === 'error' ? [e] : []));
     assert.deepEqual(

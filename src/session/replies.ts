@@ -3,7 +3,7 @@ import { SUPPORTED_RATES, type AudioEncoding } from '../audio/format.js';
 import type { SpeechgateError } from '../errors.js';
 import { PROTOCOL, type ErrorMessage, type ReadyMessage } from '../protocol/messages.js';
 import type { Synthesizer } from '../tts/engine.js';
-import type { GatewayDeps } from './types.js';
+import type { GatewayDeps } from '../gateway-deps.js';
 
 /** BCP 47 "undetermined", for a synthesizer that does not state its language. */
 const UNKNOWN_LANGUAGE = 'und';

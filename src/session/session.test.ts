@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { FLAG_SENTENCE_END, FLAG_SENTENCE_START } from '../protocol/frame-header.js';
 import type { SentenceMessage } from '../protocol/messages.js';
-import { createGateway, FakeVoice, send, type MemorySocket, type SocketEvent } from './test-support.js';
+import {
+  createGateway,
+  FakeVoice,
+  send,
+  type MemorySocket,
+  type SocketEvent,
+} from '../../test/helpers/session-support.js';
 
 const PCM16K = { encoding: 'pcm_s16le', sample_rate: 16000 };
 const TWO_SENTENCES = 'Hello there, my old friend. This is the second sentence!';

@@ -3,17 +3,44 @@
  * connection's backpressure. Messages are handled strictly one after another (each step is short:
  * limits, splitting, starting jobs), so their order is kept even across the asynchronous limit
  * checks; the audio of every context flows in its own loop, never blocking message handling.
+ *
+ * Control messages jump that queue: a `cancel` of a running context is honoured the moment it arrives
+ * (barge-in must not wait behind a burst of text, nor be refused by the message budget), and the text
+ * of that context still queued behind it is dropped unspoken. `flush` and `end` must follow their text,
+ * so they keep their place unless nothing is queued; none of the three is charged to the message budget.
  */
 import { parseAudioFormat } from '../audio/format.js';
 import { SpeechgateError, toSpeechgateError } from '../errors.js';
 import { CONCURRENCY_RETRY_AFTER_SECONDS } from '../limits/index.js';
-import type { ClientMessage, ServerMessage, StartMessage } from '../protocol/messages.js';
+import type {
+  CancelMessage,
+  ClientMessage,
+  EndMessage,
+  FlushMessage,
+  ServerMessage,
+  StartMessage,
+} from '../protocol/messages.js';
 import { parseClientMessage, peekContextId } from '../protocol/parse.js';
 import { SendGate } from './backpressure.js';
 import { Context } from './context.js';
 import { DEFAULT_TUNING, type ContextHost, type SessionTuning } from './host.js';
 import { causeForLog, errorMessage, readyMessage } from './replies.js';
 import type { GatewayDeps, SessionInit, SessionSocket } from './types.js';
+
+/**
+ * Messages up to this size are looked at on arrival, in case they are control messages; a control message
+ * is well under it (its longest field is a 64-byte context id), so larger ones are not parsed twice.
+ */
+const CONTROL_PEEK_BYTES = 256;
+
+type ControlMessage = CancelMessage | FlushMessage | EndMessage;
+
+/** Cancel marks kept while the queue is busy; beyond this the oldest is forgotten (its text is then answered). */
+const CANCEL_MARKS_MAX = 256;
+
+function isControl(message: ClientMessage): message is ControlMessage {
+  return message.type === 'cancel' || message.type === 'flush' || message.type === 'end';
+}
 
 /** Failures on our side, worth a warning in the log; the rest are the client's mistakes. */
 const SERVER_FAULTS = new Set(['synthesis_failed', 'internal', 'device_unavailable']);
@@ -28,6 +55,12 @@ export class Session {
   private readonly contexts = new Map<string, Context>();
   private readonly decoder = new TextDecoder('utf-8', { fatal: true });
   private queue: Promise<void> = Promise.resolve();
+  /** Messages queued and not yet handled. */
+  private queued = 0;
+  /** Arrival number of the latest message. */
+  private received = 0;
+  /** Context id → arrival number of a cancel that jumped the queue: its older queued messages are void. */
+  private readonly cancelledAt = new Map<string, number>();
   private closed = false;
   private shuttingDown = false;
   private shutdownTimer: NodeJS.Timeout | undefined;
@@ -76,7 +109,15 @@ export class Session {
   handleMessage(data: Uint8Array, isBinary: boolean): void {
     if (this.closed) return;
     const receivedAt = performance.now();
-    this.queue = this.queue.then(() => this.process(data, isBinary, receivedAt));
+    const seq = ++this.received;
+    const control = isBinary ? undefined : this.peekControl(data);
+    if (control !== undefined && this.handleControlNow(control, seq)) return;
+    this.queued++;
+    this.queue = this.queue
+      .then(() => this.process(data, isBinary, receivedAt, seq))
+      .finally(() => {
+        if (--this.queued === 0) this.cancelledAt.clear();
+      });
   }
 
   /** The socket's send buffer shrank (uWS `drain`). */
@@ -123,9 +164,47 @@ export class Session {
     this.fatal(new SpeechgateError('shutting_down', 'the server is shutting down; reconnect'));
   }
 
-  private async process(data: Uint8Array, isBinary: boolean, receivedAt: number): Promise<void> {
+  /** A small, valid control message, or undefined (then the queue deals with it, errors included). */
+  private peekControl(data: Uint8Array): ControlMessage | undefined {
+    if (data.byteLength > CONTROL_PEEK_BYTES) return undefined;
+    try {
+      const message = parseClientMessage(this.decoder.decode(data));
+      return isControl(message) ? message : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Handles a control message at once when that is safe; false: it must take its place in the queue. */
+  private handleControlNow(message: ControlMessage, seq: number): boolean {
+    const context = this.contexts.get(message.context_id);
+    if (message.type === 'cancel') {
+      // A context still being started is cancelled in order, after its start.
+      if (context === undefined && this.queued > 0) return false;
+      if (context !== undefined && this.queued > 0) {
+        if (this.cancelledAt.size >= CANCEL_MARKS_MAX)
+          this.cancelledAt.delete(this.cancelledAt.keys().next().value!);
+        this.cancelledAt.set(message.context_id, seq);
+      }
+    } else if (this.queued > 0) {
+      return false;
+    }
+    this.dispatch(message, performance.now()).catch((err: unknown) =>
+      this.reportError(err, message.context_id),
+    );
+    return true;
+  }
+
+  /** Queued before a cancel of its context that jumped ahead of it: dropped unspoken and unanswered. */
+  private superseded(message: ClientMessage, seq: number): boolean {
+    const at = this.cancelledAt.get(message.context_id);
+    return at !== undefined && seq < at;
+  }
+
+  private async process(data: Uint8Array, isBinary: boolean, receivedAt: number, seq: number): Promise<void> {
     if (this.closed) return;
     let text: string | undefined;
+    let message: ClientMessage | undefined;
     try {
       if (isBinary)
         throw new SpeechgateError('bad_request', 'binary messages are not accepted; send JSON text');
@@ -137,11 +216,20 @@ export class Session {
       } catch {
         throw new SpeechgateError('malformed_message', 'message is not valid UTF-8');
       }
-      await this.deps.limits.consumeMessage(this.id);
-      if (this.closed) return;
-      await this.dispatch(parseClientMessage(text), receivedAt);
+      let invalid: unknown;
+      try {
+        message = parseClientMessage(text);
+      } catch (err) {
+        invalid = err;
+      }
+      if (message !== undefined && this.superseded(message, seq)) return;
+      // Invalid messages are charged too: a flood of them is refused like any other.
+      if (message === undefined || !isControl(message)) await this.deps.limits.consumeMessage(this.id);
+      if (message === undefined) throw invalid;
+      if (this.closed || this.superseded(message, seq)) return;
+      await this.dispatch(message, receivedAt);
     } catch (err) {
-      this.reportError(err, text === undefined ? undefined : peekContextId(text));
+      this.reportError(err, message?.context_id ?? (text === undefined ? undefined : peekContextId(text)));
     }
   }
 

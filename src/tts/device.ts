@@ -1,7 +1,9 @@
 import * as ort from 'onnxruntime-node';
 import { SpeechgateError } from '../errors.js';
 
-export type Device = 'cpu' | 'webgpu' | 'cuda';
+import type { Device } from '../config/types.js';
+
+export type { Device };
 
 export interface SessionOptions {
   device: Device;

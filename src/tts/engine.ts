@@ -1,4 +1,4 @@
-import type { PhonemizedWord } from '../text/frontend.js';
+import type { FrontEnd, PhonemizedWord } from '../text/frontend.js';
 import type { WordTiming } from './timing.js';
 
 /** Speaking rates a synthesizer honours; requests outside are clamped to it. */
@@ -47,6 +47,12 @@ export interface Synthesizer {
   prepare(text: string): PreparedPhrase;
   synthesize(phrase: PreparedPhrase, options?: SynthesizeOptions): AsyncIterable<SynthesisChunk>;
   close(): Promise<void>;
+}
+
+/** The front end's work for one sentence, as every Synthesizer's prepare() returns it. */
+export function preparePhrase(frontEnd: FrontEnd, text: string): PreparedPhrase {
+  const p = frontEnd.phonemize(text);
+  return { text, spoken: p.spoken, ids: p.ids, words: p.words };
 }
 
 /** A phrase of nothing but its sentence markers (only punctuation was written): it has no audio. */

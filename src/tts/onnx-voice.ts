@@ -6,6 +6,7 @@ import {
   ENGINE_SPEED_RANGE,
   abortError,
   isSilent,
+  preparePhrase,
   type PreparedPhrase,
   type SynthesisChunk,
   type Synthesizer,
@@ -59,8 +60,7 @@ export class OnnxVoice implements Synthesizer {
   }
 
   prepare(text: string): PreparedPhrase {
-    const p = this.frontEnd.phonemize(text);
-    return { text, spoken: p.spoken, ids: p.ids, words: p.words };
+    return preparePhrase(this.frontEnd, text);
   }
 
   /** Mel and per-token durations for a phrase; the first half of synthesis, exposed for tests and tools. */

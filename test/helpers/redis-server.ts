@@ -8,7 +8,7 @@
  *   (even SIGKILL), the pipe closes and the watchdog kills the server.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { freePort } from '../../src/util/free-port.js';
+import { freePort } from './free-port.js';
 
 export { freePort };
 import net from 'node:net';

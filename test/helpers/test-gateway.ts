@@ -6,9 +6,9 @@ import { SignJWT, type JWTPayload } from 'jose';
 import type { DestinationStream } from 'pino';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { createLogger } from '../../src/log.js';
-import { createGateway, type Gateway, type GatewayOptions } from '../../src/server/app.js';
-import { openRuntime, type Runtime } from '../../src/server/runtime.js';
-import type { GatewayDeps } from '../../src/session/types.js';
+import { createGateway, type Gateway, type GatewayOptions } from '../../src/app/gateway.js';
+import { openRuntime, type Runtime } from '../../src/app/runtime.js';
+import type { GatewayDeps } from '../../src/gateway-deps.js';
 import type { VoiceRegistry } from '../../src/tts/registry.js';
 
 export const TEST_SECRET = 'speechgate-e2e-test-secret-0123456789abcdef';

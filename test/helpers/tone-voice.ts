@@ -9,6 +9,7 @@ import { FrontEnd } from '../../src/text/frontend.js';
 import { planChunks } from '../../src/tts/chunking.js';
 import {
   abortError,
+  preparePhrase,
   type PreparedPhrase,
   type SynthesisChunk,
   type Synthesizer,
@@ -30,8 +31,7 @@ export class ToneVoice implements Synthesizer {
   constructor(private readonly chunkDelayMs = 10) {}
 
   prepare(text: string): PreparedPhrase {
-    const p = this.frontEnd.phonemize(text);
-    return { text, spoken: p.spoken, ids: p.ids, words: p.words };
+    return preparePhrase(this.frontEnd, text);
   }
 
   async *synthesize(phrase: PreparedPhrase, options: SynthesizeOptions = {}): AsyncIterable<SynthesisChunk> {

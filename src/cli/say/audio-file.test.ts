@@ -7,7 +7,7 @@ import { PassThrough } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { wavFile, wavHeader } from '../../audio/wav.js';
 import { AudioFile } from './audio-file.js';
-import { WavContainer } from './containers.js';
+import { WavContainer } from '../../audio/container/index.js';
 import { openOutput } from './output.js';
 
 void describe('say output file', () => {

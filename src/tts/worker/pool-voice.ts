@@ -6,6 +6,7 @@ import type { SessionOptions } from '../device.js';
 import {
   abortError,
   isSilent,
+  preparePhrase,
   type PreparedPhrase,
   type SynthesisChunk,
   type Synthesizer,
@@ -212,8 +213,7 @@ export class WorkerPoolVoice implements Synthesizer {
   }
 
   prepare(text: string): PreparedPhrase {
-    const p = this.frontEnd.phonemize(text);
-    return { text, spoken: p.spoken, ids: p.ids, words: p.words };
+    return preparePhrase(this.frontEnd, text);
   }
 
   async *synthesize(phrase: PreparedPhrase, options: SynthesizeOptions = {}): AsyncIterable<SynthesisChunk> {

@@ -1,37 +1,27 @@
 /**
- * The outgoing side of one context: its audio timeline (frame n starts at n × 20 ms), binary frames
- * with their sentence flags, and the `sentence` message that precedes each sentence's first frame.
+ * The outgoing side of one stream: its audio timeline (frame n starts at n × 20 ms), the sentence
+ * announcements and the frames with their sentence flags, handed to the sink.
  *
  * The last frame of a sentence must carry the end flag, but the encoder only reveals which frame is
  * last when the sentence is flushed, so each frame is held back until the next one exists (within a
  * synthesizer chunk that is no delay at all).
  */
 import { FRAME_MS } from '../audio/encoder.js';
-import { encodeAudioFrame, FLAG_SENTENCE_END, FLAG_SENTENCE_START } from '../protocol/frame-header.js';
-import type { SentenceMessage, WordEvent } from '../protocol/messages.js';
 import { abortError } from '../tts/engine.js';
-import type { ContextHost } from './host.js';
+import type { OutputGate, SentenceStart, SpeechSink, TimedWord } from './types.js';
 
 export { FRAME_MS };
 
-/** A word of a sentence: span in the context's text, times relative to the sentence's audio. */
-export interface SentenceWord {
-  word: string;
-  start: number;
-  end: number;
-  startMs: number;
-  endMs: number;
-}
-
+/** What a sentence announces; words are relative to the sentence's audio. */
 export interface SentenceHead {
   start: number;
   end: number;
   durationMs: number;
   cached: boolean;
-  words: SentenceWord[];
+  words: TimedWord[];
 }
 
-export class ContextOutput {
+export class Timeline {
   /** Frames sent so far: the next frame's sequence number. */
   sequence = 0;
   sentences = 0;
@@ -45,21 +35,17 @@ export class ContextOutput {
   /** When the current sentence's first frame plays, on the same clock; undefined until that frame is sent. */
   sentenceStartsAt: number | undefined;
 
-  private readonly idBytes: Uint8Array;
   private head: (() => SentenceHead) | undefined;
   private held: Uint8Array | undefined;
   private sentInSentence = 0;
 
   constructor(
-    private readonly contextId: string,
-    idBytes: Uint8Array,
-    private readonly host: ContextHost,
+    private readonly sink: SpeechSink,
+    private readonly gate: OutputGate,
     private readonly signal: AbortSignal,
     /** Called with the first frame's send time. */
     private readonly onFirstFrame: (at: number) => void,
-  ) {
-    this.idBytes = idBytes;
-  }
+  ) {}
 
   /** Starts a sentence; `head` is read when its first frame is about to leave. */
   begin(head: () => SentenceHead): void {
@@ -87,19 +73,21 @@ export class ContextOutput {
     return frames;
   }
 
-  private async send(payload: Uint8Array, last: boolean): Promise<void> {
-    const gate = this.host.gate;
-    if (!gate.open) await gate.wait(this.signal);
+  /** The frames given so far went to the sink: lets it write them out (and wait for its transport). */
+  async batch(): Promise<void> {
+    await this.sink.batch?.();
     if (this.signal.aborted) throw abortError(this.signal);
-    let flags = last ? FLAG_SENTENCE_END : 0;
-    if (this.sentInSentence === 0) {
-      flags |= FLAG_SENTENCE_START;
-      this.host.sendMessage(this.sentenceMessage());
-    }
-    this.host.sendFrame(encodeAudioFrame(this.idBytes, this.sequence, flags, payload));
+  }
+
+  private async send(payload: Uint8Array, last: boolean): Promise<void> {
+    if (!this.gate.open) await this.gate.wait(this.signal);
+    if (this.signal.aborted) throw abortError(this.signal);
+    const first = this.sentInSentence === 0;
+    if (first) this.sink.sentence(this.sentenceStart());
+    this.sink.frame({ sequence: this.sequence, sentenceStart: first, sentenceEnd: last, payload });
     const now = performance.now();
     const playsAt = Math.max(this.playedUntil ?? now, now);
-    if (this.sentInSentence === 0) this.sentenceStartsAt = playsAt;
+    if (first) this.sentenceStartsAt = playsAt;
     this.playedUntil = playsAt + FRAME_MS;
     this.sequence++;
     this.sentInSentence++;
@@ -109,27 +97,24 @@ export class ContextOutput {
     }
   }
 
-  private sentenceMessage(): SentenceMessage {
+  private sentenceStart(): SentenceStart {
     const head = this.head?.();
     if (!head) throw new Error('sentence frame without begin()');
     const audioStartMs = this.sequence * FRAME_MS;
-    const words: WordEvent[] = head.words.map((w) => ({
-      word: w.word,
-      start: w.start,
-      end: w.end,
-      start_ms: round(audioStartMs + w.startMs),
-      end_ms: round(audioStartMs + w.endMs),
-    }));
     return {
-      type: 'sentence',
-      context_id: this.contextId,
       index: this.sentences++,
       start: head.start,
       end: head.end,
-      audio_start_ms: audioStartMs,
-      duration_ms: round(head.durationMs),
+      audioStartMs,
+      durationMs: round(head.durationMs),
       cached: head.cached,
-      words,
+      words: head.words.map((w) => ({
+        word: w.word,
+        start: w.start,
+        end: w.end,
+        startMs: round(audioStartMs + w.startMs),
+        endMs: round(audioStartMs + w.endMs),
+      })),
     };
   }
 }

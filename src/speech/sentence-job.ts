@@ -1,8 +1,8 @@
 /**
- * One sentence of a context on its way to audio: front end, cache lookup, then the synthesizer's
- * chunks buffered until the context's output loop takes them. Jobs run ahead of the output (the
- * look-ahead), but each pulls its synthesizer only while the connection's send gate is open, so a
- * paused client stops synthesis too.
+ * One sentence of a stream on its way to audio: front end, cache lookup, then the synthesizer's
+ * chunks buffered until the stream's output loop takes them. Jobs run ahead of the output (the
+ * look-ahead), but each pulls its synthesizer only while the output gate is open, so a paused client
+ * stops synthesis too.
  */
 import type { CachedPhrase } from '../cache/types.js';
 import { phraseCacheKey } from '../cache/key.js';
@@ -10,13 +10,15 @@ import type { AudioFormat } from '../audio/format.js';
 import { formatKey } from '../audio/format.js';
 import type { Segment } from '../text/splitter.js';
 import { abortError, type PreparedPhrase, type SynthesisChunk, type Synthesizer } from '../tts/engine.js';
-import type { ContextHost } from './host.js';
+import type { OutputGate, SpeechServices } from './types.js';
 
 export interface JobSettings {
   voice: Synthesizer;
   format: AudioFormat;
   speed: number;
   signal: AbortSignal;
+  gate: OutputGate;
+  services: SpeechServices;
 }
 
 type Status = 'idle' | 'lookup' | 'synthesizing' | 'done' | 'failed';
@@ -52,7 +54,6 @@ export class SentenceJob {
   constructor(
     readonly segment: Segment,
     private readonly settings: JobSettings,
-    private readonly host: ContextHost,
   ) {}
 
   get started(): boolean {
@@ -110,8 +111,8 @@ export class SentenceJob {
   }
 
   private async produce(): Promise<void> {
-    const { voice, format, speed, signal } = this.settings;
-    const { metrics, cache, config } = this.host.deps;
+    const { voice, format, speed, signal, gate } = this.settings;
+    const { metrics, cache } = this.settings.services;
     const t0 = performance.now();
     const prepared = voice.prepare(this.segment.text);
     metrics.observeStage('frontend', (performance.now() - t0) / 1000);
@@ -124,7 +125,7 @@ export class SentenceJob {
       format: formatKey(format),
     });
     this.key = key;
-    if (config.cache.maxBytes > 0) {
+    if (cache !== undefined) {
       this.cached = await cache.get(key, signal);
       if (this.cached) this.durationMs = this.cached.durationMs;
       if (this.cached || signal.aborted) return;
@@ -137,7 +138,6 @@ export class SentenceJob {
     const neededAt = this.neededAt;
     const chunks = voice.synthesize(prepared, { signal, speed, onStage, ...(neededAt ? { neededAt } : {}) });
     const iterator = chunks[Symbol.asyncIterator]();
-    const gate = this.host.gate;
     let finished = false;
     try {
       for (;;) {

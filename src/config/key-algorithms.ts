@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import type { AsymmetricAlgorithm } from '../config/types.js';
+import type { AsymmetricAlgorithm } from './types.js';
 
 /** What a JWKS-backed verifier accepts: every asymmetric algorithm, never HMAC or `none`. */
 export const ASYMMETRIC_ALGORITHMS: readonly AsymmetricAlgorithm[] = [

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SpeechgateError } from '../errors.js';
-import { MAX_INPUT_CHARS, parseSpeechRequest, type VoiceCatalog } from './speech-request.js';
+import { MAX_INPUT_CHARS, parseSpeechRequest, type VoiceCatalog } from './request.js';
 
 const voices: VoiceCatalog = { ids: ['slt-en-us', 'other'], defaultVoice: 'slt-en-us' };
 const body = (value: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(value));

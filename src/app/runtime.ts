@@ -12,7 +12,7 @@ import { SpeechgateError } from '../errors.js';
 import { createLimits, type Limits } from '../limits/index.js';
 import { errorFields, type Logger } from '../log.js';
 import { createMetrics } from '../metrics/index.js';
-import type { GatewayDeps } from '../session/types.js';
+import type { GatewayDeps } from '../gateway-deps.js';
 import { VoiceRegistry } from '../tts/registry.js';
 
 export interface RuntimeOptions {

@@ -2,28 +2,29 @@
  * Session tests without a network: an in-memory socket, a deterministic synthesizer, and the real
  * cache, limits, metrics and encoders.
  */
-import { LocalEncoders } from '../audio/frame-encoder.js';
+import { LocalEncoders } from '../../src/audio/frame-encoder.js';
 import { Writable } from 'node:stream';
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
-import { MemoryPhraseCache } from '../cache/memory.js';
-import { loadConfig } from '../config/index.js';
-import { createLimits } from '../limits/index.js';
-import { createMetrics } from '../metrics/index.js';
-import { decodeAudioFrame, type AudioFrameHeader } from '../protocol/frame-header.js';
-import type { ServerMessage } from '../protocol/messages.js';
-import type { PhonemizedWord } from '../text/frontend.js';
+import { MemoryPhraseCache } from '../../src/cache/memory.js';
+import { loadConfig } from '../../src/config/index.js';
+import { createLimits } from '../../src/limits/index.js';
+import { createMetrics } from '../../src/metrics/index.js';
+import { decodeAudioFrame, type AudioFrameHeader } from '../../src/protocol/frame-header.js';
+import type { ServerMessage } from '../../src/protocol/messages.js';
+import type { PhonemizedWord } from '../../src/text/frontend.js';
 import {
   abortError,
   type PreparedPhrase,
   type SynthesisChunk,
   type Synthesizer,
   type SynthesizeOptions,
-} from '../tts/engine.js';
-import { VoiceRegistry } from '../tts/registry.js';
-import { Session } from './session.js';
-import type { SessionTuning } from './host.js';
-import type { GatewayDeps, SessionSocket } from './types.js';
+} from '../../src/tts/engine.js';
+import { VoiceRegistry } from '../../src/tts/registry.js';
+import { Session } from '../../src/session/session.js';
+import type { SessionTuning } from '../../src/session/host.js';
+import type { GatewayDeps } from '../../src/gateway-deps.js';
+import type { SessionSocket } from '../../src/session/types.js';
 
 export type Frame = AudioFrameHeader & { payload: Uint8Array };
 export type SocketEvent = { kind: 'message'; message: ServerMessage } | { kind: 'frame'; frame: Frame };

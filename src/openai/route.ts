@@ -5,14 +5,21 @@
  */
 import type { HttpRequest, HttpResponse } from 'uWebSockets.js';
 import { AuthError, extractToken, SCOPE_SPEECH, type Principal, type TokenVerifier } from '../auth/index.js';
-import { SpeechgateError } from '../errors.js';
+import { SpeechgateError, toSpeechgateError } from '../errors.js';
 import { logFailure } from '../log.js';
-import type { GatewayDeps } from '../session/types.js';
-import { readBody } from './body.js';
-import { HttpExchange } from './http.js';
-import { createSpeechContainer } from './speech-container.js';
-import { SpeechAudio } from './speech-audio.js';
-import { parseSpeechRequest, type SpeechRequest } from './speech-request.js';
+import type { AudioContainer } from '../audio/container/index.js';
+import type { FrameEncoder } from '../audio/frame-encoder.js';
+import type { GatewayDeps } from '../gateway-deps.js';
+import { readBody } from '../server/body.js';
+import { HttpExchange } from '../server/http.js';
+import { FRAME_MS, OPEN_GATE, SpeechStream, type SpeechSink } from '../speech/index.js';
+import { abortError, type Synthesizer } from '../tts/engine.js';
+import { concatBytes } from '../util/concat.js';
+import { responseFormat } from './formats.js';
+import { parseSpeechRequest, type SpeechRequest } from './request.js';
+
+/** The whole input is pushed at once and ended at once: the stall timer never fires. */
+const DOWNLOAD_STALL_MS = 1000;
 
 export const SPEECH_ROUTE = '/v1/audio/speech';
 
@@ -80,50 +87,25 @@ async function synthesizeResponse(
   request: SpeechRequest,
   ctx: SpeechContext,
 ): Promise<void> {
-  const { limits, metrics, voices, cache, logger } = ctx.deps;
+  const { limits, metrics, voices, logger } = ctx.deps;
   const lease = await limits.acquireContext(principal.tenant);
-  let audio: SpeechAudio | undefined;
   try {
     await limits.consumeChars(principal.tenant, request.input.length);
     const voice = voices.get(request.voice);
-    const container = createSpeechContainer(request.responseFormat);
-    const startedAt = performance.now();
-    audio = await SpeechAudio.create({
-      voice,
-      format: container.encoderFormat,
-      speed: request.speed,
-      cache: ctx.deps.config.cache.maxBytes > 0 ? cache : undefined,
-      signal: exchange.signal,
-      metrics,
-      encoders: ctx.deps.encoders,
-    });
-    let head: Uint8Array | undefined = container.start(audio.preSkip, voice.sampleRate);
-    let frameCount = 0;
-    for await (const batch of audio.frames(request.input)) {
-      const bytes = container.frames(batch.frames);
-      frameCount += batch.frames.length;
-      if (bytes.length === 0) continue;
-      // Headers go out with the first audio, so a failure before it can still be a JSON error.
-      if (head !== undefined) {
-        exchange.startStream(200, {
-          'Content-Type': container.contentType,
-          'Cache-Control': 'no-store',
-          'X-Speechgate-Voice': voice.id,
-        });
-        metrics.timeToFirstAudio.observe((performance.now() - startedAt) / 1000);
-        await exchange.write(head);
-        head = undefined;
-      }
-      await exchange.write(bytes);
-    }
-    if (head !== undefined) {
+    const format = responseFormat(request.responseFormat);
+    const encoder = await ctx.deps.encoders.open(format.encoderFormat, voice.sampleRate);
+    const container = format.container(encoder.preSkip, voice.sampleRate);
+    // Made before any frame (Ogg needs its head first), sent with the first audio.
+    const head = container.header();
+    const frames = await speakInto(exchange, request, voice, encoder, container, head, ctx);
+    if (!exchange.started) {
       // Nothing speakable (e.g. only punctuation): a valid, empty stream.
-      exchange.startStream(200, { 'Content-Type': container.contentType, 'Cache-Control': 'no-store' });
+      exchange.startStream(200, { 'Content-Type': format.contentType, 'Cache-Control': 'no-store' });
       await exchange.write(head);
     }
-    await exchange.write(container.end());
+    await exchange.write(container.trailer());
     exchange.end();
-    const audioSeconds = (frameCount * 20) / 1000;
+    const audioSeconds = (frames * FRAME_MS) / 1000;
     metrics.recordSynthesis(principal.tenant, { characters: request.input.length, audioSeconds });
     logger.info(
       {
@@ -137,7 +119,72 @@ async function synthesizeResponse(
       'speech request served',
     );
   } finally {
-    audio?.destroy();
     await lease.release();
   }
+}
+
+/** Runs the whole input through a speech stream into the response; resolves with the frame count. */
+function speakInto(
+  exchange: HttpExchange,
+  request: SpeechRequest,
+  voice: Synthesizer,
+  encoder: FrameEncoder,
+  container: AudioContainer,
+  head: Uint8Array,
+  ctx: SpeechContext,
+): Promise<number> {
+  const { metrics, cache, config } = ctx.deps;
+  const contentType = responseFormat(request.responseFormat).contentType;
+  let pending: Uint8Array[] = [];
+  return new Promise<number>((resolve, reject) => {
+    const sink: SpeechSink = {
+      sentence: () => undefined,
+      frame: (frame) => void pending.push(container.frame(frame.payload)),
+      // One write per encoded batch: the first audio leaves early, and a slow reader slows synthesis.
+      batch: async () => {
+        pending.push(container.flush());
+        const bytes = concatBytes(pending);
+        pending = [];
+        if (bytes.length === 0) return;
+        // Headers go out with the first audio, so a failure before it can still be a JSON error.
+        if (!exchange.started) {
+          exchange.startStream(200, {
+            'Content-Type': contentType,
+            'Cache-Control': 'no-store',
+            'X-Speechgate-Voice': voice.id,
+          });
+          await exchange.write(head);
+        }
+        await exchange.write(bytes);
+      },
+      flushed: () => undefined,
+      done: (summary) => settle(() => resolve(summary.frames)),
+      failed: (error) => settle(() => reject(toSpeechgateError(error))),
+    };
+    const stream = new SpeechStream({
+      voice,
+      format: encoder.format,
+      speed: request.speed,
+      encoder: Promise.resolve(encoder),
+      gate: OPEN_GATE,
+      services: { cache: config.cache.maxBytes > 0 ? cache : undefined, metrics },
+      // A download: no deadline to meet, one sentence at a time.
+      tuning: { stallMs: DOWNLOAD_STALL_MS, lookahead: 0, live: false },
+      sink,
+    });
+    const signal = exchange.signal;
+    const onAbort = (): void => settle(() => reject(abortError(signal)));
+    let settled = false;
+    function settle(finish: () => void): void {
+      if (settled) return;
+      settled = true;
+      signal.removeEventListener('abort', onAbort);
+      stream.close();
+      finish();
+    }
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    stream.push(request.input);
+    stream.end();
+  });
 }

@@ -6,13 +6,13 @@ import { App, us_listen_socket_close, us_socket_local_port, type us_listen_socke
 import { createTokenVerifier, type TokenVerifier } from '../auth/index.js';
 import { SpeechgateError } from '../errors.js';
 import { Session } from '../session/index.js';
-import type { GatewayDeps } from '../session/types.js';
+import type { GatewayDeps } from '../gateway-deps.js';
 import { fromRoot } from '../util/paths.js';
-import type { HttpExchange } from './http.js';
-import { registerHttpRoutes } from './routes.js';
-import { handleSpeech, SPEECH_ROUTE } from './speech.js';
-import { handleUpgrade, STREAM_ROUTE } from './upgrade.js';
-import { Connections, type SessionFactory } from './websocket.js';
+import type { HttpExchange } from '../server/http.js';
+import { registerHttpRoutes } from '../server/routes.js';
+import { handleSpeech, SPEECH_ROUTE } from '../openai/route.js';
+import { handleUpgrade, STREAM_ROUTE } from '../server/upgrade.js';
+import { Connections, type SessionFactory } from '../server/websocket.js';
 
 /** Opus encoders made ready at start: the streams a small gateway serves at once. */
 const PREWARMED_ENCODERS = 8;

@@ -1,0 +1,3 @@
+export type { AudioContainer } from './types.js';
+export { OggOpusContainer } from './ogg-opus.js';
+export { RawContainer, WavContainer } from './wav.js';
