@@ -2,6 +2,8 @@
  * The gateway's network face (uWebSockets.js): the streaming socket, the OpenAI-compatible speech
  * endpoint, health, readiness, metrics and the optional demo page.
  */
+// First: uWS reads its settings from the environment when it loads.
+import '../server/uws-env.js';
 import { App, us_listen_socket_close, us_socket_local_port, type us_listen_socket } from 'uWebSockets.js';
 import { createTokenVerifier, type TokenVerifier } from '../auth/index.js';
 import { SpeechgateError } from '../errors.js';
@@ -26,6 +28,8 @@ export interface GatewayOptions {
   publicDir?: string;
   /** Largest POST body (default config.limits.maxMessageBytes). */
   maxBodyBytes?: number;
+  /** How long a speech response waits for a client that reads nothing before it is cut (default 10 s). */
+  httpWriteTimeoutMs?: number;
 }
 
 export interface Gateway {
@@ -63,6 +67,7 @@ export function createGateway(deps: GatewayDeps, options: GatewayOptions = {}): 
       deps,
       verifier,
       maxBodyBytes: options.maxBodyBytes ?? deps.config.limits.maxMessageBytes,
+      ...(options.httpWriteTimeoutMs === undefined ? {} : { writeTimeoutMs: options.httpWriteTimeoutMs }),
       shuttingDown: isShuttingDown,
       track: (exchange, done) => {
         inFlight.set(exchange, done);

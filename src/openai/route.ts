@@ -27,6 +27,8 @@ export interface SpeechContext {
   deps: GatewayDeps;
   verifier: TokenVerifier;
   maxBodyBytes: number;
+  /** How long a write may wait for a client that reads nothing (default DEFAULT_WRITE_TIMEOUT_MS). */
+  writeTimeoutMs?: number;
   shuttingDown(): boolean;
   /** Registers a response in progress, so shutdown can wait for it or cut it. */
   track(exchange: HttpExchange, done: Promise<void>): void;
@@ -36,7 +38,7 @@ export interface SpeechContext {
 export function handleSpeech(res: HttpResponse, req: HttpRequest, ctx: SpeechContext): void {
   const authorization = req.getHeader('authorization');
   const contentLength = req.getHeader('content-length');
-  const exchange = new HttpExchange(res);
+  const exchange = new HttpExchange(res, ctx.writeTimeoutMs);
   const body = readBody(res, contentLength, ctx.maxBodyBytes, exchange.signal);
   body.catch(() => undefined); // awaited below, or abandoned when auth fails first
   const done = serveSpeech(exchange, authorization, body, ctx);
@@ -89,11 +91,12 @@ async function synthesizeResponse(
 ): Promise<void> {
   const { limits, metrics, voices, logger } = ctx.deps;
   const lease = await limits.acquireContext(principal.tenant);
+  let encoder: FrameEncoder | undefined;
   try {
     await limits.consumeChars(principal.tenant, request.input.length);
     const voice = voices.get(request.voice);
     const format = responseFormat(request.responseFormat);
-    const encoder = await ctx.deps.encoders.open(format.encoderFormat, voice.sampleRate);
+    encoder = await ctx.deps.encoders.open(format.encoderFormat, voice.sampleRate);
     const container = format.container(encoder.preSkip, voice.sampleRate);
     // Made before any frame (Ogg needs its head first), sent with the first audio.
     const head = container.header();
@@ -119,6 +122,7 @@ async function synthesizeResponse(
       'speech request served',
     );
   } finally {
+    encoder?.destroy(); // the stream destroys it too; destroy() is idempotent
     await lease.release();
   }
 }
@@ -165,7 +169,7 @@ function speakInto(
       voice,
       format: encoder.format,
       speed: request.speed,
-      encoder: Promise.resolve(encoder),
+      openEncoder: () => Promise.resolve(encoder),
       gate: OPEN_GATE,
       services: { cache: config.cache.maxBytes > 0 ? cache : undefined, metrics },
       // A download: no deadline to meet, one sentence at a time.

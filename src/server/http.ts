@@ -42,6 +42,12 @@ export function errorHeaders(err: SpeechgateError): Record<string, string> {
   return headers;
 }
 
+/**
+ * How long a streamed response waits for a client that takes nothing before it is cut: a client that
+ * never reads must not hold its slot (and its synthesis) indefinitely.
+ */
+export const DEFAULT_WRITE_TIMEOUT_MS = 10_000;
+
 export class HttpExchange {
   private abortedFlag = false;
   private finished = false;
@@ -51,8 +57,12 @@ export class HttpExchange {
   /** How often write() had to wait for the client to catch up. */
   drainWaits = 0;
 
-  constructor(readonly res: HttpResponse) {
+  constructor(
+    readonly res: HttpResponse,
+    private readonly writeTimeoutMs = DEFAULT_WRITE_TIMEOUT_MS,
+  ) {
     res.onAborted(() => {
+      if (this.finished) return; // cut by abort(): that is not the client going away
       this.abortedFlag = true;
       this.controller.abort(new SpeechgateError('internal', 'client went away'));
       this.wakeWriter();
@@ -142,7 +152,14 @@ export class HttpExchange {
     if (ok) return;
     this.drainWaits++;
     // uWS keeps what write() could not send; onWritable fires once that drained.
+    let stalled: SpeechgateError | undefined;
+    const timer = setTimeout(() => {
+      stalled = new SpeechgateError('slow_consumer', `the client took nothing for ${this.writeTimeoutMs} ms`);
+      this.abort(stalled);
+    }, this.writeTimeoutMs);
     await new Promise<void>((resolve) => (this.writableWaiter = resolve));
+    clearTimeout(timer);
+    if (stalled) throw stalled;
     if (!this.open) throw this.goneError();
   }
 
@@ -154,11 +171,12 @@ export class HttpExchange {
   }
 
   /** Cuts the connection: how a failure after the headers is made visible to the client. */
-  abort(): void {
+  abort(reason = new SpeechgateError('internal', 'response aborted')): void {
     if (!this.open) return;
     this.finished = true;
     this.res.close();
-    this.controller.abort(new SpeechgateError('internal', 'response aborted'));
+    this.controller.abort(reason);
+    this.wakeWriter();
   }
 
   private wakeWriter(): void {

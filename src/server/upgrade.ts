@@ -79,7 +79,9 @@ async function upgrade(
     const data: ConnectionData = { id: randomUUID(), principal, lease, via: found.via };
     // Never echo the `bearer.<jwt>` entry: only our protocol name, or none.
     const protocol = selectProtocol(headers.protocols) ?? '';
-    res.cork(() => res.upgrade(data, headers.key, protocol, headers.extensions, context));
+    // Not inside cork(): the socket's open handler (which sends `ready`) runs within upgrade(), and a
+    // socket opened inside a cork was seen closed right after `ready`, without a close frame (1006).
+    res.upgrade(data, headers.key, protocol, headers.extensions, context);
     deps.metrics.httpRequests.inc({ route: STREAM_ROUTE, status: '101' });
   } catch (err) {
     await lease?.release();

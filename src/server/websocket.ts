@@ -14,11 +14,12 @@ import type { ConnectionData } from './upgrade.js';
 /** What the server needs of a session (src/session's Session). */
 export interface StreamSession {
   open(): void;
+  /** `data` is valid during the call only. */
   handleMessage(data: Uint8Array, isBinary: boolean): void;
   handleDrain(): void;
   close(): void;
-  /** Contexts still producing audio: a connection with any is not idle. */
-  readonly activeContexts: number;
+  /** When the connection last carried text or audio (Date.now() scale); the idle timeout runs from it. */
+  readonly lastActivityAt: number;
   /** Lets contexts in progress finish until the deadline, then ends the session. */
   shutdown(deadlineMs: number): Promise<void>;
 }
@@ -79,8 +80,12 @@ export class Connections {
       upgrade,
       open: (ws) => this.onOpen(ws),
       message: (ws, message, isBinary) => this.onMessage(ws, message, isBinary),
-      drain: (ws) => this.guard(ws, 'drain', (c) => c.session.handleDrain()),
-      close: (ws, code) => this.onClose(ws, code),
+      drain: (ws) =>
+        this.guard(ws, 'drain', (c) => {
+          c.socket.drained();
+          c.session.handleDrain();
+        }),
+      close: (ws, code, message) => this.onClose(ws, code, message),
     };
   }
 
@@ -138,9 +143,9 @@ export class Connections {
       );
       return;
     }
-    // uWS reuses the buffer once this callback returns; the session may keep what it gets.
-    const copy = new Uint8Array(message.slice(0));
-    this.guard(ws, 'message', (c) => c.session.handleMessage(copy, isBinary), connection);
+    // A view: uWS reuses the buffer once this callback returns, so the session copies what it keeps.
+    const view = new Uint8Array(message);
+    this.guard(ws, 'message', (c) => c.session.handleMessage(view, isBinary), connection);
   }
 
   /** A fatal protocol error decided here rather than in the session: error message, then close. */
@@ -157,7 +162,7 @@ export class Connections {
     c.socket.close(ERROR_CODES[code].close, closeReason);
   }
 
-  private onClose(ws: WebSocket<ConnectionData>, code: number): void {
+  private onClose(ws: WebSocket<ConnectionData>, code: number, message: ArrayBuffer): void {
     const data = ws.getUserData();
     const connection = this.open.get(data);
     void data.lease.release();
@@ -170,7 +175,14 @@ export class Connections {
     connection.socket.markClosed();
     this.deps.metrics.activeConnections.dec();
     connection.log.info(
-      { event: 'connection_closed', closeCode: code, durationMs: Date.now() - connection.openedAt },
+      {
+        event: 'connection_closed',
+        closeCode: code,
+        // 1006 is uWS cutting the connection itself (e.g. a text frame that is not UTF-8): its own words say
+        // why. Other reasons may come from the client and are not logged.
+        ...(code === 1006 && { reason: Buffer.from(message).toString('utf8').slice(0, 123) }),
+        durationMs: Date.now() - connection.openedAt,
+      },
       'connection closed',
     );
     const closeSession = (): void => {
@@ -186,8 +198,8 @@ export class Connections {
 
   /**
    * uWS's own idle timeout (with pings) only finds dead peers: a live client answers pings forever.
-   * The configured timeout means "no client message", so it is checked here, sparing connections
-   * whose contexts are still streaming audio.
+   * The configured timeout means "no text and no audio": no client message and no frame sent, so a
+   * connection streaming audio is spared and one holding a silent context is not.
    */
   private startIdleSweep(): void {
     if (this.idleMs <= 0 || this.idleSweep !== undefined) return;
@@ -204,9 +216,15 @@ export class Connections {
   private closeIdle(): void {
     const cutoff = Date.now() - this.idleMs;
     for (const c of [...this.open.values()]) {
-      if (c.lastMessageAt > cutoff || c.session.activeContexts > 0) continue;
+      if (Math.max(c.lastMessageAt, c.session.lastActivityAt) > cutoff) continue;
       c.log.info({ event: 'idle_timeout', code: 'idle_timeout' }, 'closing idle connection');
-      this.closeWithError(c, 'idle_timeout', `no message for ${this.idleMs / 1000} s`, 'idle timeout');
+      const seconds = this.idleMs / 1000;
+      this.closeWithError(
+        c,
+        'idle_timeout',
+        `no text or audio for ${seconds} s`,
+        `idle: no text or audio for ${seconds} s`,
+      );
     }
   }
 

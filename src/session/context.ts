@@ -4,7 +4,6 @@
  * the per-context text buffer bound, the tenant's character budget, the context lease and the gauges.
  */
 import type { AudioFormat } from '../audio/format.js';
-import type { FrameEncoder } from '../audio/frame-encoder.js';
 import { SpeechgateError } from '../errors.js';
 import type { Lease } from '../limits/types.js';
 import {
@@ -22,8 +21,6 @@ export interface ContextInit {
   voice: Synthesizer;
   format: AudioFormat;
   speed: number;
-  /** Created by the caller; the context owns it from now on and destroys it. */
-  encoder: Promise<FrameEncoder>;
   lease: Lease;
   host: ContextHost;
 }
@@ -41,7 +38,7 @@ export class Context {
       voice: init.voice,
       format: init.format,
       speed: init.speed,
-      encoder: init.encoder,
+      openEncoder: () => host.deps.encoders.open(init.format, init.voice.sampleRate),
       gate: host.gate,
       services: { cache: config.cache.maxBytes > 0 ? cache : undefined, metrics },
       tuning: { ...host.tuning, live: true },

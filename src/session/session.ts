@@ -8,6 +8,8 @@
  * (barge-in must not wait behind a burst of text, nor be refused by the message budget), and the text
  * of that context still queued behind it is dropped unspoken. `flush` and `end` must follow their text,
  * so they keep their place unless nothing is queued; none of the three is charged to the message budget.
+ * Other messages are charged on arrival (message-budget.ts): one over the budget is dropped in O(1), and
+ * a flood gets one `rate_limited` per second rather than one per message.
  */
 import { parseAudioFormat } from '../audio/format.js';
 import { SpeechgateError, toSpeechgateError } from '../errors.js';
@@ -23,6 +25,7 @@ import type {
 import { parseClientMessage, peekContextId } from '../protocol/parse.js';
 import { SendGate } from './backpressure.js';
 import { Context } from './context.js';
+import { MessageBudget, type Verdict } from './message-budget.js';
 import { DEFAULT_TUNING, type ContextHost, type SessionTuning } from './host.js';
 import { causeForLog, errorMessage, readyMessage } from './replies.js';
 import type { GatewayDeps, SessionInit, SessionSocket } from './types.js';
@@ -61,6 +64,8 @@ export class Session {
   private received = 0;
   /** Context id → arrival number of a cancel that jumped the queue: its older queued messages are void. */
   private readonly cancelledAt = new Map<string, number>();
+  private readonly budget: MessageBudget;
+  private activityAt = Date.now();
   private closed = false;
   private shuttingDown = false;
   private shutdownTimer: NodeJS.Timeout | undefined;
@@ -72,6 +77,7 @@ export class Session {
     this.socket = init.socket;
     this.deps = init.deps;
     this.tenant = init.principal.tenant;
+    this.budget = new MessageBudget(init.deps.config.limits.messagesPerSecond);
     this.gate = new SendGate(
       init.socket,
       init.deps.config.backpressure,
@@ -87,6 +93,7 @@ export class Session {
       sendMessage: (message) => this.send(message),
       sendFrame: (frame) => {
         if (this.closed) return;
+        this.activityAt = Date.now();
         this.socket.sendBinary(frame);
         this.gate.afterSend();
       },
@@ -105,16 +112,30 @@ export class Session {
     this.send(readyMessage(this.id, this.deps));
   }
 
-  /** A client frame; `data` must be a copy the session may keep (uWS reuses its buffer). */
+  /** When the connection last carried text or audio (Date.now() scale): what the idle timeout watches. */
+  get lastActivityAt(): number {
+    return this.activityAt;
+  }
+
+  /**
+   * A client frame. `data` is only read during this call (uWS reuses its buffer): the session copies what
+   * it keeps. A message over the budget is dropped at once, without being copied or decoded.
+   */
   handleMessage(data: Uint8Array, isBinary: boolean): void {
     if (this.closed) return;
+    this.activityAt = Date.now();
     const receivedAt = performance.now();
     const seq = ++this.received;
     const control = isBinary ? undefined : this.peekControl(data);
     if (control !== undefined && this.handleControlNow(control, seq)) return;
+    if (control === undefined) {
+      const verdict = this.budget.take();
+      if (verdict !== 'ok') return this.overBudget(verdict, data, isBinary);
+    }
+    const copy = data.slice();
     this.queued++;
     this.queue = this.queue
-      .then(() => this.process(data, isBinary, receivedAt, seq))
+      .then(() => this.process(copy, isBinary, receivedAt, seq))
       .finally(() => {
         if (--this.queued === 0) this.cancelledAt.clear();
       });
@@ -162,6 +183,30 @@ export class Session {
 
   private finishShutdown(): void {
     this.fatal(new SpeechgateError('shutting_down', 'the server is shutting down; reconnect'));
+  }
+
+  /**
+   * A message over the connection's message rate: the first of a window gets `rate_limited` (naming its
+   * context when it has one), the rest of the window are only counted.
+   */
+  private overBudget(verdict: Verdict, data: Uint8Array, isBinary: boolean): void {
+    this.deps.metrics.limitRejections.inc({ limit: 'messages' });
+    if (verdict === 'dropped') return;
+    const retryAfterSeconds = this.budget.retryAfterSeconds;
+    const error = new SpeechgateError(
+      'rate_limited',
+      `message rate limit reached: further messages are dropped for ${retryAfterSeconds} s`,
+      { retryAfterSeconds },
+    );
+    let contextId: string | undefined;
+    if (!isBinary && data.byteLength <= this.deps.config.limits.maxMessageBytes) {
+      try {
+        contextId = peekContextId(this.decoder.decode(data));
+      } catch {
+        contextId = undefined;
+      }
+    }
+    this.reportError(error, contextId);
   }
 
   /** A small, valid control message, or undefined (then the queue deals with it, errors included). */
@@ -216,17 +261,8 @@ export class Session {
       } catch {
         throw new SpeechgateError('malformed_message', 'message is not valid UTF-8');
       }
-      let invalid: unknown;
-      try {
-        message = parseClientMessage(text);
-      } catch (err) {
-        invalid = err;
-      }
-      if (message !== undefined && this.superseded(message, seq)) return;
-      // Invalid messages are charged too: a flood of them is refused like any other.
-      if (message === undefined || !isControl(message)) await this.deps.limits.consumeMessage(this.id);
-      if (message === undefined) throw invalid;
-      if (this.closed || this.superseded(message, seq)) return;
+      message = parseClientMessage(text);
+      if (this.superseded(message, seq)) return;
       await this.dispatch(message, receivedAt);
     } catch (err) {
       this.reportError(err, message?.context_id ?? (text === undefined ? undefined : peekContextId(text)));
@@ -274,10 +310,9 @@ export class Session {
       void lease.release();
       return;
     }
-    // Not awaited: the encoder (a WASM resampler) gets ready while the first sentence synthesizes.
-    const encoder = this.host.deps.encoders.open(format, voice.sampleRate);
+    // No encoder yet: a context opens its own (a WASM resampler) once it has something to say.
     const speed = message.speed ?? 1;
-    this.contexts.set(id, new Context({ id, voice, format, speed, encoder, lease, host: this.host }));
+    this.contexts.set(id, new Context({ id, voice, format, speed, lease, host: this.host }));
   }
 
   private contextEnded(contextId: string): void {

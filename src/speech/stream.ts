@@ -22,8 +22,11 @@ export interface StreamInit {
   voice: Synthesizer;
   format: AudioFormat;
   speed: number;
-  /** Created by the caller; the stream owns it from now on and destroys it. */
-  encoder: Promise<FrameEncoder>;
+  /**
+   * Opens the stream's encoder; called once, when the first sentence is queued (a stream that never
+   * speaks holds none). The stream owns what it returns and destroys it.
+   */
+  openEncoder: () => Promise<FrameEncoder>;
   gate: OutputGate;
   services: SpeechServices;
   tuning: Readonly<StreamTuning>;
@@ -59,6 +62,7 @@ export class SpeechStream {
   private characters = 0;
   private cacheHits = 0;
   private firstTextAt: number | undefined;
+  private encoder: Promise<FrameEncoder> | undefined;
 
   constructor(private readonly init: StreamInit) {
     const signal = this.abort.signal;
@@ -75,8 +79,6 @@ export class SpeechStream {
       gate: init.gate,
       services: init.services,
     };
-    // A failed encoder fails the first sentence; until then its rejection is not unhandled.
-    init.encoder.catch(() => undefined);
   }
 
   /** Whether text, flush and end are still taken. */
@@ -135,6 +137,8 @@ export class SpeechStream {
   }
 
   private enqueue(segments: Segment[]): void {
+    // Not awaited here: the encoder (a WASM resampler) gets ready while the first sentence synthesizes.
+    if (segments.length > 0) void this.openEncoder();
     for (const segment of segments) {
       this.queue.push({ kind: 'sentence', job: new SentenceJob(segment, this.jobSettings) });
       this.queuedChars += segment.text.length;
@@ -165,7 +169,7 @@ export class SpeechStream {
     try {
       for (let item = this.queue[0]; item && !signal.aborted; item = this.queue[0]) {
         if (item.kind === 'sentence') {
-          const encoder = await this.init.encoder;
+          const encoder = await this.openEncoder();
           const played = await playSentence(item.job, {
             timeline: this.timeline,
             encoder,
@@ -276,6 +280,15 @@ export class SpeechStream {
     if (segment) this.enqueue([segment]);
   };
 
+  private openEncoder(): Promise<FrameEncoder> {
+    if (this.encoder === undefined) {
+      this.encoder = this.init.openEncoder();
+      // A failed encoder fails the first sentence; until then its rejection is not unhandled.
+      this.encoder.catch(() => undefined);
+    }
+    return this.encoder;
+  }
+
   private dispose(): void {
     if (this.state === 'closed') return;
     this.state = 'closed';
@@ -283,7 +296,7 @@ export class SpeechStream {
     this.clearStallTimer();
     this.queue.length = 0;
     this.queuedChars = 0;
-    this.init.encoder.then(
+    this.encoder?.then(
       (encoder) => encoder.destroy(),
       () => undefined,
     );
