@@ -162,6 +162,39 @@ void describe('RedisPhraseCache against a real redis-server', () => {
     }
   });
 
+  void test('hung Redis (SIGSTOP): one get pays the deadline, the next ones miss at once', async () => {
+    const errors: string[] = [];
+    const cache = new RedisPhraseCache({
+      url: server.url,
+      ttlSeconds: 60,
+      slowBackoffMs: 1000,
+      hooks: { onError: (op, err) => errors.push(`${op}:${err instanceof Error ? err.name : '?'}`) },
+    });
+    try {
+      await eventually(() => Promise.resolve(cache.connected), 5000, 'cache connected');
+      await cache.set('sg:v1:hung', phrase(5));
+      server.pause();
+      assert.equal(await settlesWithin(cache.get('sg:v1:hung'), 2000, 'get on a hung server'), undefined);
+      assert.deepEqual(errors, ['get:CacheTimeoutError']);
+      // Called right after the timeout, inside the back-off: no command is sent, nothing waits.
+      const skipped = await Promise.all([1, 2, 3].map(() => cache.get('sg:v1:hung')));
+      await cache.set('sg:v1:hung2', phrase(6));
+      assert.deepEqual(skipped, [undefined, undefined, undefined]);
+      assert.equal(errors.filter((e) => e === 'get:CacheUnavailableError').length, 3);
+      assert.ok(errors.includes('set:CacheUnavailableError'));
+
+      server.resume();
+      await eventually(
+        async () => (await cache.get('sg:v1:hung')) !== undefined,
+        10_000,
+        'hits after resume',
+      );
+    } finally {
+      server.resume();
+      await cache.close();
+    }
+  });
+
   void test('starting with Redis unreachable is harmless', async () => {
     const cache = new RedisPhraseCache({ url: 'redis://127.0.0.1:1', ttlSeconds: 60 });
     assert.equal(await settlesWithin(cache.get('sg:v1:x'), 2000, 'get'), undefined);

@@ -16,6 +16,11 @@ export interface RedisPhraseCacheOptions {
   getTimeoutMs?: number;
   /** Upper bound for any command, sets included (default 1000 ms). */
   commandTimeoutMs?: number;
+  /**
+   * After a get timed out, gets and sets skip Redis (a miss, reported as an error) for this long,
+   * so a hung server costs one deadline per period rather than one per phrase (default 5000 ms).
+   */
+  slowBackoffMs?: number;
   /** Cap of the exponential reconnect back-off (default 2000 ms). */
   reconnectMaxDelayMs?: number;
   hooks?: PhraseCacheHooks;
@@ -50,6 +55,9 @@ export class RedisPhraseCache implements PhraseCache {
   private readonly events: CacheEvents;
   private readonly ttlSeconds: number;
   private readonly getTimeoutMs: number;
+  private readonly slowBackoffMs: number;
+  /** Until then (Date.now() ms) Redis is treated as unavailable: it was too slow. */
+  private slowUntil = 0;
   private up = false;
   private closed = false;
 
@@ -57,6 +65,7 @@ export class RedisPhraseCache implements PhraseCache {
     if (!(options.ttlSeconds >= 1)) throw new RangeError('ttlSeconds must be >= 1');
     this.ttlSeconds = Math.floor(options.ttlSeconds);
     this.getTimeoutMs = options.getTimeoutMs ?? 80;
+    this.slowBackoffMs = options.slowBackoffMs ?? 5000;
     this.events = new CacheEvents('redis', options.hooks);
     const maxDelay = options.reconnectMaxDelayMs ?? 2000;
     this.client = new Redis(options.url, {
@@ -88,15 +97,18 @@ export class RedisPhraseCache implements PhraseCache {
       this.events.miss();
       return undefined;
     }
-    if (this.client.status !== 'ready') {
-      this.events.error('get', new CacheUnavailableError(this.client.status));
+    if (this.client.status !== 'ready' || this.slow()) {
+      this.events.error('get', new CacheUnavailableError(this.slow() ? 'slow' : this.client.status));
       this.events.miss();
       return undefined;
     }
     try {
       const raw = await withDeadline(this.client.getBuffer(key), this.getTimeoutMs, signal);
       if (raw === DONE) {
-        if (!signal?.aborted) this.events.error('get', new CacheTimeoutError(this.getTimeoutMs));
+        if (!signal?.aborted) {
+          this.slowUntil = Date.now() + this.slowBackoffMs;
+          this.events.error('get', new CacheTimeoutError(this.getTimeoutMs));
+        }
         this.events.miss();
         return undefined;
       }
@@ -117,8 +129,8 @@ export class RedisPhraseCache implements PhraseCache {
 
   async set(key: string, value: CachedPhrase): Promise<void> {
     if (this.closed) return;
-    if (this.client.status !== 'ready') {
-      this.events.error('set', new CacheUnavailableError(this.client.status));
+    if (this.client.status !== 'ready' || this.slow()) {
+      this.events.error('set', new CacheUnavailableError(this.slow() ? 'slow' : this.client.status));
       return;
     }
     try {
@@ -142,6 +154,10 @@ export class RedisPhraseCache implements PhraseCache {
       }
     }
     this.client.disconnect();
+  }
+
+  private slow(): boolean {
+    return this.slowUntil > Date.now();
   }
 
   private setUp(up: boolean): void {

@@ -1,44 +1,26 @@
 /**
  * Tenant limits, in process memory by default or shared through Redis so that replicas enforce
- * one budget together (rate-limiter-flexible in both cases).
+ * one budget together.
  *
- * When Redis is unreachable, slow or not ready, nothing fails open and nothing throws: every
- * decision falls back to an in-memory limiter of this replica with the same numbers (the library's
- * insuranceLimiter for the character budget, an explicit fallback for concurrency leases, see
- * concurrency.ts), and `onRedisError` is called so it can be logged and counted. While that lasts
- * the limits hold per replica rather than cluster-wide. Message rate is per connection, which lives
- * on one replica, so it is always kept in memory.
+ * Connections and contexts are leases (leases.ts): a sorted set per tenant in Redis, renewed while
+ * held, reconciled after an outage. The character budget is a rate-limiter-flexible counter. Every
+ * Redis call is bounded by a deadline and goes through one circuit (redis-gate.ts): once Redis has
+ * failed or timed out, decisions are taken at once in this replica's memory with the same numbers
+ * (nothing throws, nothing waits) until Redis answers again; `onRedisError` reports each such
+ * decision so it can be logged and counted. Message rate is per connection, which lives on one
+ * replica, so it is always kept in memory.
  */
 import type { Redis } from 'ioredis';
-import {
-  RateLimiterMemory,
-  RateLimiterRedis,
-  RateLimiterRes,
-  RLWrapperTimeouts,
-} from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { SpeechgateError, toSpeechgateError } from '../errors.js';
-import { ConcurrencyLimiter } from './concurrency.js';
+import { LeaseLimiter } from './leases.js';
+import { RedisDownError, RedisGate } from './redis-gate.js';
 import type { Lease, Limits, LimitsConfig, LimitsOptions } from './types.js';
 
 export type { Lease, LimitName, Limits, LimitsConfig, LimitsOptions } from './types.js';
-export { CONCURRENCY_RETRY_AFTER_SECONDS } from './concurrency.js';
+export { CONCURRENCY_RETRY_AFTER_SECONDS } from './leases.js';
 
 const CHARS_WINDOW_SECONDS = 60;
-
-/** An in-memory limiter that reports each use: as an insurance limiter it only runs when Redis failed. */
-class ReportingMemoryLimiter extends RateLimiterMemory {
-  constructor(
-    opts: ConstructorParameters<typeof RateLimiterMemory>[0],
-    private readonly onUse: () => void,
-  ) {
-    super(opts);
-  }
-
-  override consume(...args: Parameters<RateLimiterMemory['consume']>): Promise<RateLimiterRes> {
-    this.onUse();
-    return super.consume(...args);
-  }
-}
 
 function checkLimit(name: string, value: number): void {
   if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`${name} must be an integer >= 1`);
@@ -50,58 +32,88 @@ export function createLimits(cfg: LimitsConfig, redis?: Redis, options: LimitsOp
   checkLimit('charsPerMinute', cfg.charsPerMinute);
   checkLimit('messagesPerSecond', cfg.messagesPerSecond);
   const prefix = options.keyPrefix ?? 'sg:lim';
-  const leaseTtlSeconds = options.leaseTtlSeconds ?? 3600;
+  const leaseMs = options.leaseMs ?? 30_000;
   const timeoutMs = options.redisTimeoutMs ?? 250;
-  checkLimit('leaseTtlSeconds', leaseTtlSeconds);
+  checkLimit('leaseMs', leaseMs);
+  checkLimit('redisTimeoutMs', timeoutMs);
+  if (leaseMs < 3 * timeoutMs) throw new RangeError('leaseMs must be at least 3 x redisTimeoutMs');
 
-  const sharedCounter = (keyPrefix: string, points: number): RLWrapperTimeouts | undefined =>
+  const gate =
     redis === undefined
       ? undefined
-      : new RLWrapperTimeouts({
-          limiter: new RateLimiterRedis({
-            storeClient: redis,
-            points,
-            duration: leaseTtlSeconds,
-            keyPrefix,
-            rejectIfRedisNotReady: true,
-          }),
+      : new RedisGate(redis, {
           timeoutMs,
+          tickMs: Math.floor(leaseMs / 3),
+          reconcile: async (call) => {
+            await connections.reconcile(call);
+            await contexts.reconcile(call);
+          },
+          onError: (err) => options.onRedisError?.('connections', err),
+          onStateChange: options.onRedisStateChange,
         });
+  const shared = redis === undefined || gate === undefined ? undefined : { client: redis, gate, leaseMs };
 
-  const connections = new ConcurrencyLimiter({
+  const connections = new LeaseLimiter({
     name: 'connections',
     code: 'too_many_connections',
     max: cfg.maxConnectionsPerTenant,
-    shared: sharedCounter(`${prefix}:conn`, cfg.maxConnectionsPerTenant),
     keyPrefix: `${prefix}:conn`,
+    shared,
     onReject: options.onReject,
     onRedisError: options.onRedisError,
   });
-  const contexts = new ConcurrencyLimiter({
+  const contexts = new LeaseLimiter({
     name: 'contexts',
     code: 'too_many_contexts',
     max: cfg.maxContextsPerTenant,
-    shared: sharedCounter(`${prefix}:ctx`, cfg.maxContextsPerTenant),
     keyPrefix: `${prefix}:ctx`,
+    shared,
     onReject: options.onReject,
     onRedisError: options.onRedisError,
   });
+
+  gate?.start();
 
   const charsOptions = {
     points: cfg.charsPerMinute,
     duration: CHARS_WINDOW_SECONDS,
     keyPrefix: `${prefix}:chars`,
   };
-  const chars =
+  const localChars = new RateLimiterMemory(charsOptions);
+  const redisChars =
     redis === undefined
-      ? new RateLimiterMemory(charsOptions)
-      : new RLWrapperTimeouts({
-          limiter: new RateLimiterRedis({ ...charsOptions, storeClient: redis, rejectIfRedisNotReady: true }),
-          timeoutMs,
-          insuranceLimiter: new ReportingMemoryLimiter(charsOptions, () =>
-            options.onRedisError?.('chars', new Error('redis unavailable, counted in memory')),
-          ),
-        });
+      ? undefined
+      : new RateLimiterRedis({ ...charsOptions, storeClient: redis, rejectIfRedisNotReady: true });
+  /** Resolves to the refusal instead of rejecting with it, so only real failures trip the gate. */
+  const settle = async (
+    work: () => Promise<RateLimiterRes>,
+  ): Promise<RateLimiterRes | { refused: RateLimiterRes }> => {
+    try {
+      return await work();
+    } catch (err) {
+      if (err instanceof RateLimiterRes) return { refused: err };
+      throw err;
+    }
+  };
+  /** The character store for this decision: Redis when the gate is up and answers, else memory. */
+  const charsOp = async (
+    op: (store: RateLimiterMemory | RateLimiterRedis) => Promise<RateLimiterRes>,
+  ): Promise<RateLimiterRes | { refused: RateLimiterRes }> => {
+    if (redisChars !== undefined && gate !== undefined) {
+      if (gate.up) {
+        try {
+          return await gate.call(() => settle(() => op(redisChars)));
+        } catch (err) {
+          options.onRedisError?.('chars', err);
+        }
+      } else {
+        options.onRedisError?.('chars', new RedisDownError(redis?.status ?? 'none'));
+      }
+    }
+    return settle(() => op(localChars)).catch((err: unknown) => {
+      throw toSpeechgateError(err);
+    });
+  };
 
   const messages = new RateLimiterMemory({
     points: cfg.messagesPerSecond,
@@ -138,19 +150,16 @@ export function createLimits(cfg: LimitsConfig, redis?: Redis, options: LimitsOp
           options.onReject?.('chars');
           throw new SpeechgateError('message_too_large', 'text exceeds the per-minute character budget');
         }
-        try {
-          await chars.consume(tenant, points);
-        } catch (err) {
-          if (!(err instanceof RateLimiterRes)) throw toSpeechgateError(err);
-          // Refused text was not spoken: give it back so a smaller request can still fit the window.
-          await chars
-            .reward(tenant, points)
-            .catch((rewardErr: unknown) => options.onRedisError?.('chars', rewardErr));
-          options.onReject?.('chars');
-          throw new SpeechgateError('rate_limited', 'character rate limit reached', {
-            retryAfterSeconds: Math.max(1, Math.ceil(err.msBeforeNext / 1000)),
-          });
-        }
+        const res = await charsOp((store) => store.consume(tenant, points));
+        if (!('refused' in res)) return;
+        // Refused text was not spoken: give it back so a smaller request can still fit the window.
+        await charsOp((store) => store.reward(tenant, points)).catch((err: unknown) =>
+          options.onRedisError?.('chars', err),
+        );
+        options.onReject?.('chars');
+        throw new SpeechgateError('rate_limited', 'character rate limit reached', {
+          retryAfterSeconds: Math.max(1, Math.ceil(res.refused.msBeforeNext / 1000)),
+        });
       }),
 
     consumeMessage: (connectionId: string): Promise<void> =>
@@ -168,6 +177,7 @@ export function createLimits(cfg: LimitsConfig, redis?: Redis, options: LimitsOp
 
     async close(): Promise<void> {
       closed = true;
+      gate?.close();
       await Promise.allSettled([...pending]);
     },
   };

@@ -30,19 +30,23 @@ export type LimitName = 'connections' | 'contexts' | 'chars' | 'messages';
 
 export interface LimitsOptions {
   /**
-   * Lifetime in Redis of a tenant's connection/context counter, counted from its creation (default
-   * 3600 s). Bounds how long slots leaked by a crashed replica stay taken; see concurrency.ts.
+   * With Redis: how long a connection/context lease lives there unless renewed (default 30,000 ms).
+   * Held leases are renewed every third of it, so a crashed replica's slots come back within one
+   * period; see leases.ts.
    */
-  leaseTtlSeconds?: number;
-  /** A Redis call slower than this falls back to the in-memory limiter (default 250 ms). */
+  leaseMs?: number;
+  /** Deadline of every Redis call; slower ones are decided in this replica's memory (default 250 ms). */
   redisTimeoutMs?: number;
   /** Prefix of every Redis key (default 'sg:lim'). */
   keyPrefix?: string;
   /** Every rejection, e.g. for a metrics counter. */
   onReject?: (limit: LimitName) => void;
   /**
-   * Every Redis failure or timeout (the decision is then taken in this replica's memory):
-   * fail-safe, but it should not be silent, so log it or count it.
+   * Every decision taken in this replica's memory because Redis failed, timed out or is known to be
+   * down, and every failed reconciliation: fail-safe, but it should not be silent, so log it
+   * (rate-limited: during an outage every decision reports) or count it.
    */
   onRedisError?: (limit: LimitName, err: unknown) => void;
+  /** Redis starts or stops deciding (after a failure, or once reconciled): rare, worth a log line. */
+  onRedisStateChange?: (up: boolean) => void;
 }

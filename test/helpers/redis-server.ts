@@ -1,5 +1,7 @@
 /**
- * Spawns a real, throw-away `redis-server` for tests: loopback only, no persistence, a free port.
+ * Spawns a real, throw-away `redis-server` for tests: loopback only, a free port, no persistence
+ * unless `dataDir` is given (then an append-only file fsynced on every write, so a SIGKILLed server
+ * restarts with its data).
  *
  * Cleanup is layered so that no server outlives the test process:
  * - `stop()` (graceful) and `kill()` (SIGKILL, to simulate Redis dying mid-run);
@@ -8,6 +10,7 @@
  *   (even SIGKILL), the pipe closes and the watchdog kills the server.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, rm } from 'node:fs/promises';
 import { freePort } from './free-port.js';
 
 export { freePort };
@@ -22,8 +25,15 @@ export interface RedisServer {
   stop(): Promise<void>;
   /** SIGKILL now, without waiting: for "Redis dies mid-run" tests. */
   kill(): void;
-  /** Starts a fresh, empty server on the same port (stopping the current one first if running). */
-  restart(): Promise<void>;
+  /**
+   * Starts a server on the same port (stopping the current one first if running): empty, or with
+   * the data of the previous one when started with `dataDir` (unless `empty` is set).
+   */
+  restart(options?: { empty?: boolean }): Promise<void>;
+  /** SIGSTOP: the server keeps its connections but answers nothing (a hung Redis). */
+  pause(): void;
+  /** SIGCONT after pause(). */
+  resume(): void;
 }
 
 export interface StartRedisOptions {
@@ -31,6 +41,8 @@ export interface StartRedisOptions {
   binary?: string;
   /** How long to wait for PONG before giving up (default 10 s). */
   startTimeoutMs?: number;
+  /** A directory (created by the caller) for an append-only file that outlives restarts. */
+  dataDir?: string;
 }
 
 // Background jobs of a non-interactive shell get /dev/null as stdin, hence the copy on fd 3.
@@ -96,8 +108,12 @@ interface Instance {
   output(): string;
 }
 
-function launch(binary: string, port: number): Instance {
-  const args = ['--port', String(port), '--save', '', '--appendonly', 'no', '--bind', '127.0.0.1'];
+function launch(binary: string, port: number, dataDir: string | undefined): Instance {
+  const persistence =
+    dataDir === undefined
+      ? ['--appendonly', 'no']
+      : ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', dataDir];
+  const args = ['--port', String(port), '--save', '', ...persistence, '--bind', '127.0.0.1'];
   const child = spawn('/bin/sh', ['-c', WATCHDOG, binary, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   let exited = false;
@@ -166,6 +182,7 @@ async function terminate(instance: Instance, signal: NodeJS.Signals): Promise<vo
   const pid = await instance.serverPid.catch(() => undefined);
   if (pid !== undefined && !instance.hasExited()) {
     try {
+      process.kill(pid, 'SIGCONT'); // a paused server would not act on SIGTERM
       process.kill(pid, signal);
     } catch {
       // already gone
@@ -191,7 +208,7 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<Redis
   const startTimeoutMs = options.startTimeoutMs ?? 10_000;
 
   const startOn = async (port: number): Promise<Instance> => {
-    const instance = launch(binary, port);
+    const instance = launch(binary, port, options.dataDir);
     try {
       await waitReady(instance, port, startTimeoutMs);
     } catch (err) {
@@ -246,9 +263,19 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<Redis
       }
       killed = toKill;
     },
-    async restart() {
+    async restart(restartOptions = {}) {
       await stop();
+      if (restartOptions.empty === true && options.dataDir !== undefined) {
+        await rm(options.dataDir, { recursive: true, force: true });
+        await mkdir(options.dataDir, { recursive: true });
+      }
       instance = await startOn(port);
+    },
+    pause() {
+      if (instance?.pid !== undefined) process.kill(instance.pid, 'SIGSTOP');
+    },
+    resume() {
+      if (instance?.pid !== undefined) process.kill(instance.pid, 'SIGCONT');
     },
   };
 }
