@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { defaultGatewayMain, gatewayEnv } from '../../loadtest/gateway.js';
 import { signBenchToken } from '../../loadtest/jwt.js';
-import { freePort } from '../../src/util/free-port.js';
+import { freePort } from '../helpers/free-port.js';
 import { projectRoot } from '../../src/util/paths.js';
 
 export interface FuzzGateway {
