@@ -11,7 +11,8 @@ import { SpeechgateError } from '../errors.js';
 import type { AudioFormat } from './format.js';
 import { FrameBuffer } from './framer.js';
 import { encodeG711 } from './g711.js';
-import { OpusEncoder, type OpusApplication, type OpusSampleRate } from './opus.js';
+import { LazyOpusEncoder } from './lazy-opus.js';
+import type { OpusApplication, OpusSampleRate } from './opus.js';
 import { floatToS16le } from './pcm.js';
 import { createResampler, type Resampler, type ResamplerEngine, type ResamplerQuality } from './resampler.js';
 
@@ -114,7 +115,7 @@ function createSink(format: AudioFormat, rate: number, options: StreamEncoderOpt
   switch (format.encoding) {
     case 'opus':
       if (format.sampleRate !== 48000 && format.sampleRate !== 24000) break;
-      return new OpusEncoder({
+      return new LazyOpusEncoder({
         sampleRate: rate as OpusSampleRate,
         bitrate: options.opusBitrate ?? 32000,
         application: options.opusApplication ?? OPUS_APPLICATION,
