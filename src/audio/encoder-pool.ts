@@ -1,6 +1,7 @@
 /**
- * Opus encoding (and resampling) on worker threads. One stream costs about 2.7 % of a core in WASM; on the
- * event loop, some 35 streams would fill the thread that also serves every socket. Each stream's encoder lives
+ * Opus encoding (and resampling) on worker threads. One opus@48000 stream costs about 0.35 % of a core
+ * (`npm run bench:cost`; 2.4 % before CELT-only Opus and the polyphase resampler), which on many-core hosts
+ * with hundreds of streams is still worth taking off the thread that serves every socket. Each stream's encoder lives
  * on one thread (codec state cannot move); streams are spread over threads by how many each holds. A thread
  * that dies fails its streams' pending calls, and streams opened later go to the others, or to this thread
  * when none is left.

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { SpeechgateError } from '../errors.js';
-import { createStreamEncoder, type AudioFormat, type StreamEncoder } from './encoder.js';
+import { createStreamEncoder, opusCodingRate, type AudioFormat, type StreamEncoder } from './encoder.js';
 import { formatKey, frameBytes, SUPPORTED_RATES, type AudioEncoding } from './format.js';
 import { decodeG711 } from './g711.js';
 import { OpusDecoder } from './opus.js';
@@ -59,7 +59,8 @@ describe('createStreamEncoder', () => {
       try {
         assert.equal(encoder.frameMs, 20);
         assert.deepEqual(encoder.format, format);
-        assert.equal(encoder.preSkip, format.encoding === 'opus' ? 312 : 0);
+        // CELT-only Opus: 2.5 ms of encoder delay, 120 samples at 48 kHz.
+        assert.equal(encoder.preSkip, format.encoding === 'opus' ? 120 : 0);
         const frames = encodeChunked(encoder, sine(1000, VOICE_RATE, VOICE_RATE, 0.5), format.sampleRate);
         const frameSamples = (format.sampleRate * 20) / 1000;
         const size = frameBytes(format, 20);
@@ -73,7 +74,7 @@ describe('createStreamEncoder', () => {
         }
         const decoded = decodeFrames(format, frames);
         assert.equal(decoded.length, frames.length * frameSamples);
-        const skip = format.encoding === 'opus' ? (312 * format.sampleRate) / 48000 : 0;
+        const skip = format.encoding === 'opus' ? (120 * format.sampleRate) / 48000 : 0;
         const body = decoded.subarray(skip + frameSamples, skip + format.sampleRate - frameSamples);
         assert.ok(Math.abs(rms(body) / (0.5 / Math.SQRT2) - 1) < 0.05, `energy ${rms(body)}`);
         assert.ok(Math.abs(goertzel(body, 1000, format.sampleRate) - 0.5) < 0.05, '1 kHz tone survives');
@@ -99,7 +100,7 @@ describe('createStreamEncoder', () => {
         }
         const decoded = decodeFrames(format, [...first, ...second]);
         const frameSamples = format.sampleRate / 50;
-        const skip = format.encoding === 'opus' ? 312 : 0;
+        const skip = format.encoding === 'opus' ? 120 : 0;
         const start = first.length * frameSamples + skip;
         const body = decoded.subarray(start + frameSamples, start + format.sampleRate - frameSamples);
         assert.ok(goertzel(body, 1500, format.sampleRate) > 0.45, `${formatKey(format)}: second sentence`);
@@ -111,6 +112,25 @@ describe('createStreamEncoder', () => {
         encoder.destroy();
       }
     }
+  });
+
+  test('Opus encodes at the lowest Opus rate that holds the voice: CELT-only packets, any listener rate', async () => {
+    assert.equal(opusCodingRate(22050, 48000), 24000);
+    assert.equal(opusCodingRate(22050, 24000), 24000);
+    assert.equal(opusCodingRate(16000, 48000), 16000);
+    assert.equal(opusCodingRate(44100, 48000), 48000);
+    assert.equal(opusCodingRate(44100, 24000), 24000);
+    // TOC configuration (RFC 6716 3.1): 27 = CELT-only super-wideband (12 kHz) 20 ms; 15 = hybrid full-band.
+    const configs = async (options: Parameters<typeof createStreamEncoder>[2]) => {
+      const encoder = await createStreamEncoder({ encoding: 'opus', sampleRate: 48000 }, VOICE_RATE, options);
+      try {
+        return new Set(encodeChunked(encoder, sine(440, VOICE_RATE, 11025, 0.5), 3).map((p) => p[0]! >> 3));
+      } finally {
+        encoder.destroy();
+      }
+    };
+    assert.deepEqual([...(await configs({}))], [27]);
+    assert.deepEqual([...(await configs({ opusApplication: 'audio', opusCodingRate: 48000 }))], [15]);
   });
 
   test('returned frames are independent copies', async () => {

@@ -19,7 +19,7 @@ export interface FrameEncoder {
 
 export interface EncoderService {
   open(format: AudioFormat, inputRate: number): Promise<FrameEncoder>;
-  /** Makes `count` encoders' worth of WASM modules ready, so the first streams do not pay for them. */
+  /** Makes `count` encoders' worth of codec memory and warm code ready, so the first streams do not pay for them. */
   prewarm(count: number, inputRate: number): Promise<void>;
   close(): Promise<void>;
 }

@@ -51,7 +51,8 @@ export function opusWasmMemoryBytes(): number {
   return opusNative().HEAPU8.buffer.byteLength;
 }
 
-const APPLICATION = { voip: 2048, audio: 2049 } as const;
+/** libopus applications; 'lowdelay' is OPUS_APPLICATION_RESTRICTED_LOWDELAY: CELT only, 2.5 ms lookahead. */
+const APPLICATION = { voip: 2048, audio: 2049, lowdelay: 2051 } as const;
 const CTL = { setBitrate: 4002, setComplexity: 4010, setSignal: 4024, getLookahead: 4027 } as const;
 const SIGNAL_VOICE = 3001;
 const MAX_PACKET_BYTES = 1276 * 3; // the limit the binding passes to opus_encode
@@ -64,7 +65,10 @@ export type OpusApplication = keyof typeof APPLICATION;
 export interface OpusEncoderOptions {
   /** Default 48000. */
   sampleRate?: OpusSampleRate;
-  /** Default 'audio' (full-band fidelity); 'voip' favours intelligibility at low bitrates. */
+  /**
+   * Default 'audio' (full-band fidelity); 'voip' favours intelligibility at low bitrates; 'lowdelay' runs
+   * CELT alone (no SILK layer), several times cheaper to encode.
+   */
   application?: OpusApplication;
   /** Bits per second, default 32000. */
   bitrate?: number;

@@ -1,6 +1,8 @@
 /**
- * Streaming mono sample-rate conversion over the WASM build of libsamplerate (sinc converters, so
- * downsampling is band-limited). Notes on the package, which shape this wrapper:
+ * Streaming mono sample-rate conversion. Rate pairs with a small reduced ratio (every pair the gateway uses)
+ * go through the shared-table polyphase filter in polyphase.ts: no per-stream WASM, about a quarter of the
+ * CPU. Other pairs, or `engine: 'libsamplerate'`, use the WASM build of libsamplerate (sinc converters, so
+ * downsampling is band-limited). Notes on that package, which shape its wrapper:
  *
  * - Each `create()` instantiates a whole WASM module (~26 MB of linear memory, mostly untouched) whose
  *   converter state is a single global, so one module serves exactly one stream. Released modules are
@@ -10,7 +12,9 @@
  */
 import libsamplerate from '@alexanderolsen/libsamplerate-js';
 import { SpeechgateError } from '../errors.js';
+import { PolyphaseResampler, polyphaseTable } from './polyphase.js';
 
+export type ResamplerEngine = 'polyphase' | 'libsamplerate';
 export type ResamplerQuality = 'best' | 'medium' | 'fastest';
 
 /** libsamplerate converter ids (SRC_SINC_BEST_QUALITY, ..._MEDIUM_QUALITY, ..._FASTEST). */
@@ -31,7 +35,9 @@ export interface Resampler {
 }
 
 export interface ResamplerOptions {
-  /** Default 'medium': full-band sinc at ~1% of a core per 48 kHz stream. */
+  /** Default 'polyphase' where the ratio allows it, libsamplerate otherwise. */
+  engine?: ResamplerEngine;
+  /** libsamplerate's converter; default 'medium': full-band sinc at ~1% of a core per 48 kHz stream. */
   quality?: ResamplerQuality;
 }
 
@@ -221,6 +227,10 @@ export async function createResampler(
   validateRate(inputRate);
   validateRate(outputRate);
   if (inputRate === outputRate) return new IdentityResampler(inputRate, outputRate);
+  if ((options.engine ?? 'polyphase') === 'polyphase') {
+    const table = polyphaseTable(inputRate, outputRate);
+    if (table) return new PolyphaseResampler(table);
+  }
   const converter = CONVERTER[options.quality ?? 'medium'];
   const module = await acquireModule(converter, inputRate, outputRate);
   return new SincResampler(module, converter, inputRate, outputRate);
