@@ -108,7 +108,8 @@ function render(): void {
   ui.serverTtfa.textContent = ms(stats.serverFirstAudioMs);
   ui.duration.textContent = `${ms(stats.decodedMs)} / ${ms(stats.doneAudioMs)}`;
   ui.position.textContent = ms(stats.positionMs);
-  ui.speak.disabled = stats.state === 'idle' || stats.state === 'connecting' || stats.state === 'error';
+  // While speaking, Stop ends the speech; Speak comes back once it has played or been stopped.
+  ui.speak.disabled = ['idle', 'connecting', 'error', 'speaking'].includes(stats.state);
   ui.stop.disabled = stats.state !== 'speaking';
 }
 
@@ -145,7 +146,9 @@ function connect(): void {
   stats.state = 'connecting';
   setStatus('Connecting…');
   const c = (client = new SpeechgateClient({ url: wsUrl, token }));
+  let connected = false;
   c.on('ready', (info) => {
+    connected = true;
     stats.state = 'ready';
     stats.voices = info.voices.map((v) => v.id);
     fillSelects(info);
@@ -159,10 +162,49 @@ function connect(): void {
     if (client !== c) return;
     stats.state = 'error';
     stats.error = `${err.code}: ${err.message}`;
-    setStatus(`Disconnected (${err.code}): ${err.message}`, true);
+    if (connected || err.code !== 'connection_failed') {
+      setStatus(`Disconnected (${err.code}): ${err.message}`, true);
+    } else {
+      // A browser sees a refused upgrade (401/403) only as close code 1006, the same as an unreachable
+      // host; the usual cause is the token, so say so, then ask the HTTP API, which reports the status.
+      stats.error = 'token_or_unreachable';
+      setStatus(
+        'Could not connect (1006). The gateway refuses a wrong or expired token this way: check the token ' +
+          '(`npm start` prints a fresh one; dev tokens expire after 24 h and at every restart).',
+        true,
+      );
+      void explainRefusal(token).then((why) => {
+        if (why === undefined || client !== c) return;
+        stats.error = why.code;
+        setStatus(why.text, true);
+      });
+    }
     render();
   });
   render();
+}
+
+/** Asks POST /v1/audio/speech (same origin only) with the token and an empty body: auth is checked first. */
+async function explainRefusal(token: string): Promise<{ code: string; text: string } | undefined> {
+  if (new URL(wsUrl).host !== location.host) return undefined;
+  try {
+    const res = await fetch('/v1/audio/speech', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: '{}',
+    });
+    if (res.status !== 401 && res.status !== 403) return undefined;
+    const body = (await res.json().catch(() => ({}))) as { error?: { message?: unknown } | string };
+    const detail = typeof body.error === 'object' ? body.error.message : body.error;
+    const code = res.status === 401 ? 'unauthenticated' : 'forbidden';
+    const what = res.status === 401 ? 'The token was rejected' : 'The token lacks the tts scope';
+    return {
+      code,
+      text: `${what} (${res.status}${typeof detail === 'string' ? `: ${detail}` : ''}). Paste a valid token.`,
+    };
+  } catch {
+    return undefined;
+  }
 }
 
 function selectedFormat(): AudioFormat {
@@ -177,7 +219,7 @@ function tokens(text: string): string[] {
 }
 
 function speak(): void {
-  if (!client) return;
+  if (!client || stats.state === 'speaking') return; // one speech at a time: Stop first
   stop();
   const format = selectedFormat();
   const preparing = player.prepare(format); // inside the click: browsers allow audio to start

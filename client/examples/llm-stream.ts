@@ -46,13 +46,35 @@ async function speakAnswer(ctx: Context, tokens: AsyncIterable<string>): Promise
   await feeding;
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
+const USAGE = `usage: llm-stream --url ws://HOST/v1/stream --token JWT
+Speaks a canned answer token by token, as a language model would stream it, and logs the events.
+The token may also come from SPEECHGATE_TOKEN.`;
+
+function parseOptions(args: string[]) {
+  return parseArgs({
+    args,
     options: {
       url: { type: 'string', default: 'ws://127.0.0.1:8080/v1/stream' },
       token: { type: 'string', default: process.env.SPEECHGATE_TOKEN },
+      help: { type: 'boolean', short: 'h' },
     },
-  });
+  }).values;
+}
+
+async function main(): Promise<void> {
+  let values: ReturnType<typeof parseOptions>;
+  try {
+    values = parseOptions(process.argv.slice(2));
+  } catch (err) {
+    // Bad arguments get the usage text and exit code 2, not a stack trace.
+    console.error(`llm-stream: ${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
   const client = new SpeechgateClient({ url: values.url, token: values.token, WebSocket });
   client.on('reconnecting', ({ attempt, delayMs }) =>
     console.warn(`reconnecting (#${attempt}) in ${delayMs} ms`),
@@ -74,6 +96,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof SpeechgateError ? `speechgate error ${err.code}: ${err.message}` : err);
+  if (err instanceof SpeechgateError)
+    console.error(`llm-stream: speechgate error ${err.code}: ${err.message}`);
+  else console.error(`llm-stream: ${err instanceof Error ? err.message : String(err)}`);
   process.exitCode = 1;
 });

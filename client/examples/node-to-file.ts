@@ -2,7 +2,7 @@
  * Synthesise text to a WAV file through a running gateway, from Node 20 with the `ws` package.
  *
  *   node dist/tests/examples/node-to-file.js --url ws://127.0.0.1:8080/v1/stream --token "$JWT" \
- *     --text "Hello there." --out hello.wav [--voice ID] [--format pcm_s16le@24000|mulaw|alaw] [--speed 1]
+ *     --text "Hello there." --out /tmp/hello.wav [--voice ID] [--format pcm_s16le@24000|mulaw|alaw] [--speed 1]
  *
  * Text can also come on stdin. In your own code import from '@speechgate/client' instead of '../src/index.js'.
  */
@@ -45,8 +45,11 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
+type Options = ReturnType<typeof parseOptions>;
+
+function parseOptions(args: string[]) {
+  return parseArgs({
+    args,
     options: {
       url: { type: 'string', default: 'ws://127.0.0.1:8080/v1/stream' },
       token: { type: 'string', default: process.env.SPEECHGATE_TOKEN },
@@ -57,7 +60,23 @@ async function main(): Promise<void> {
       speed: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
-  });
+  }).values;
+}
+
+/** Bad arguments get the usage text and exit code 2, not a stack trace. */
+function options(): Options | undefined {
+  try {
+    return parseOptions(process.argv.slice(2));
+  } catch (err) {
+    console.error(`node-to-file: ${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
+    process.exitCode = 2;
+    return undefined;
+  }
+}
+
+async function main(): Promise<void> {
+  const values = options();
+  if (!values) return;
   if (values.help) {
     console.log(USAGE);
     return;
@@ -91,6 +110,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof SpeechgateError ? `speechgate error ${err.code}: ${err.message}` : err);
+  if (err instanceof SpeechgateError)
+    console.error(`node-to-file: speechgate error ${err.code}: ${err.message}`);
+  else console.error(`node-to-file: ${err instanceof Error ? err.message : String(err)}`);
   process.exitCode = 1;
 });

@@ -1,11 +1,19 @@
 /**
- * speechgate under k6: each iteration opens one connection, speaks one paragraph in one context (whole, or
- * token by token at an LLM's pace), and records the time to first audio: from the first `text` message
- * to the first binary (audio) message. Thresholds fail the run when its p95 exceeds the target (use
- * MODE=whole for that: in tokens mode TTFA also counts the first sentence's tokens arriving).
+ * speechgate's latency SLO under k6, with virtual users that behave like listeners. Each iteration is one
+ * listening session: one WebSocket, then UTTERANCES answers one after another, each spoken (whole, or token
+ * by token at an LLM's pace) and then *listened to*: the next question comes only after the audio received
+ * has played (from the first frame, for its duration) plus THINK_MS. So the load is N concurrent streams
+ * in real time, not a flood of connections.
  *
- *   k6 run -e TOKEN=<jwt> [-e URL=ws://127.0.0.1:8080/v1/stream] [-e MODE=whole|tokens]
- *          [-e FORMAT=opus] [-e MAX_VUS=8] [-e STAGE=1m] [-e TTFA_P95_MS=150] loadtest/k6/stream.js
+ * Every answer ends with a session-unique sentence, so the phrase cache cannot answer it whole; the cache
+ * share is measured anyway (speechgate_cache_hit) and reported. For a cache-free run, start the gateway with
+ * SPEECHGATE_CACHE_MAX_BYTES=0.
+ *
+ * The thresholds fail the run when fewer than MIN_CONTEXTS answers complete (a Rate or a Trend without
+ * samples passes in k6, a Counter threshold does not), when more than 1 % fail, or when p95 TTFA misses.
+ *
+ *   k6 run --no-usage-report -e TOKEN=<jwt> [-e URL=ws://127.0.0.1:8080/v1/stream] [-e VUS=8]
+ *          [-e DURATION=3m] [-e MODE=whole|tokens] [-e TTFA_P95_MS=150] loadtest/k6/stream.js
  */
 import { check, fail } from 'k6';
 import { Counter, Rate, Trend } from 'k6/metrics';
@@ -16,39 +24,50 @@ const URL = __ENV.URL || 'ws://127.0.0.1:8080/v1/stream';
 const TOKEN = __ENV.TOKEN;
 const MODE = __ENV.MODE || 'whole';
 const FORMAT = __ENV.FORMAT || 'opus';
-const MAX_VUS = Number(__ENV.MAX_VUS || 8);
-const STAGE = __ENV.STAGE || '1m';
+const VUS = Number(__ENV.VUS || 8);
+const DURATION = __ENV.DURATION || '3m';
+const UTTERANCES = Number(__ENV.UTTERANCES || 5);
+const THINK_MS = Number(__ENV.THINK_MS || 500);
 const TTFA_P95_MS = Number(__ENV.TTFA_P95_MS || 150);
 const TOKENS_PER_SECOND = Number(__ENV.TOKENS_PER_SECOND || 40);
 const CONTEXT_TIMEOUT_MS = Number(__ENV.CONTEXT_TIMEOUT_MS || 60000);
+/** Default: every VU completes at least 4 answers a minute of the run (an answer plays for ~10 s). */
+const MIN_CONTEXTS = Number(__ENV.MIN_CONTEXTS || Math.max(1, Math.floor(VUS * 4 * minutes(DURATION))));
 
 const ttfa = new Trend('speechgate_ttfa', true);
 const serverTtfa = new Trend('speechgate_server_ttfa', true);
 const sentenceToAudio = new Trend('speechgate_sentence_to_audio', true);
-const rtf = new Trend('speechgate_rtf');
 const audioSeconds = new Counter('speechgate_audio_seconds');
+const completed = new Counter('speechgate_contexts_completed');
 const contextOk = new Rate('speechgate_context_ok');
+const cacheHit = new Rate('speechgate_cache_hit');
+const refused = new Counter('speechgate_refused');
 
 export const options = {
   scenarios: {
-    ramp: {
-      executor: 'ramping-vus',
-      startVUs: 1,
-      stages: [
-        { duration: STAGE, target: 1 },
-        { duration: STAGE, target: Math.max(1, Math.floor(MAX_VUS / 2)) },
-        { duration: STAGE, target: MAX_VUS },
-        { duration: STAGE, target: MAX_VUS },
-      ],
-      gracefulRampDown: '60s',
-      gracefulStop: '60s',
+    listeners: {
+      executor: 'constant-vus',
+      vus: VUS,
+      duration: DURATION,
+      gracefulStop: '90s',
     },
   },
   thresholds: {
     speechgate_ttfa: [`p(95)<${TTFA_P95_MS}`],
     speechgate_context_ok: ['rate>0.99'],
+    speechgate_contexts_completed: [`count>=${MIN_CONTEXTS}`],
+    speechgate_refused: ['count==0'],
+    checks: ['rate>0.99'],
   },
 };
+
+/** '3m', '90s', '1h' as minutes. */
+function minutes(duration) {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(duration);
+  if (!m) return 1;
+  const scale = { ms: 1 / 60000, s: 1 / 60, m: 1, h: 60 }[m[2]];
+  return Number(m[1]) * scale;
+}
 
 const PARAGRAPHS = [
   'Sure! The quickest way to get there is the number 12 bus from Main Street. It leaves every 15 minutes, and the ride takes about half an hour.',
@@ -59,7 +78,7 @@ const PARAGRAPHS = [
 ];
 
 export function setup() {
-  if (!TOKEN) fail('set the gateway token: k6 run -e TOKEN=<jwt> loadtest/k6/stream.js');
+  if (!TOKEN) fail('set the gateway token: k6 run --no-usage-report -e TOKEN=<jwt> loadtest/k6/stream.js');
 }
 
 /** Words with their leading space, long words cut in pieces of at most 6 characters, like LLM tokens. */
@@ -72,16 +91,12 @@ function tokenize(text) {
 }
 
 export default function () {
-  const contextId = `vu${__VU}-it${__ITER}`;
-  const text = PARAGRAPHS[(__VU + __ITER) % PARAGRAPHS.length];
-  const pieces = MODE === 'whole' ? [text] : tokenize(text);
-  let firstTextAt = 0;
-  let firstFrameAt = 0;
-  let firstSentenceEnd = -1;
-  let frames = 0;
-  const sent = []; // [offset reached, when] per text message
-  let finished = false;
+  const session = `vu${__VU}-it${__ITER}`;
+  let utterance = 0;
+  let state; // per answer: ids, times, counts
+  let closed = false;
   const timers = [];
+  const later = (fn, ms) => timers.push(setTimeout(fn, ms));
 
   // k6/websockets does not implement the protocols argument yet: offer the subprotocol as a header.
   const ws = new WebSocket(URL, null, {
@@ -90,60 +105,111 @@ export default function () {
   });
   ws.binaryType = 'arraybuffer';
 
-  const finish = (ok) => {
-    if (finished) return;
-    finished = true;
-    contextOk.add(ok);
+  const close = () => {
+    if (closed) return;
+    closed = true;
     for (const id of timers) clearTimeout(id);
     ws.close();
   };
 
-  const sendFrom = (index) => {
-    if (finished || index >= pieces.length) {
-      if (!finished) ws.send(JSON.stringify({ type: 'end', context_id: contextId }));
+  const ended = (ok) => {
+    if (!state || state.ended) return;
+    state.ended = true;
+    clearTimeout(state.timeout);
+    contextOk.add(ok);
+    if (!ok) {
+      close();
       return;
     }
-    const now = Date.now();
-    if (index === 0) firstTextAt = now;
-    ws.send(JSON.stringify({ type: 'text', context_id: contextId, text: pieces[index] }));
-    sent.push([(sent.length > 0 ? sent[sent.length - 1][0] : 0) + pieces[index].length, now]);
-    // The mean gap of the token rate, varied by ±50 %.
-    const gap = (1000 / TOKENS_PER_SECOND) * (0.5 + Math.random());
-    timers.push(setTimeout(() => sendFrom(index + 1), MODE === 'whole' ? 0 : gap));
+    completed.add(1);
+    utterance++;
+    if (utterance >= UTTERANCES) {
+      close();
+      return;
+    }
+    // Listen: the answer plays from its first frame for its duration, then the user thinks and asks again.
+    const playedAt = state.firstFrameAt + state.audioMs;
+    later(ask, Math.max(0, playedAt - Date.now()) + THINK_MS);
+  };
+
+  const ask = () => {
+    if (closed) return;
+    const contextId = `${session}-u${utterance}`;
+    const base = PARAGRAPHS[(__VU + __ITER + utterance) % PARAGRAPHS.length];
+    // A session-unique closing sentence keeps the cache from answering the whole context.
+    const text = `${base} Reference ${session} ${utterance}.`;
+    const pieces = MODE === 'whole' ? [text] : tokenize(text);
+    state = {
+      contextId,
+      firstTextAt: 0,
+      firstFrameAt: 0,
+      firstSentenceEnd: -1,
+      frames: 0,
+      sent: [],
+      audioMs: 0,
+    };
+    state.timeout = setTimeout(() => ended(false), CONTEXT_TIMEOUT_MS);
+    ws.send(JSON.stringify({ type: 'start', context_id: contextId, format: { encoding: FORMAT } }));
+    const current = state;
+    const sendFrom = (index) => {
+      if (closed || current.ended) return;
+      if (index >= pieces.length) {
+        ws.send(JSON.stringify({ type: 'end', context_id: contextId }));
+        return;
+      }
+      const now = Date.now();
+      if (index === 0) current.firstTextAt = now;
+      ws.send(JSON.stringify({ type: 'text', context_id: contextId, text: pieces[index] }));
+      const before = current.sent.length > 0 ? current.sent[current.sent.length - 1][0] : 0;
+      current.sent.push([before + pieces[index].length, now]);
+      // The mean gap of the token rate, varied by +-50 %.
+      const gap = (1000 / TOKENS_PER_SECOND) * (0.5 + Math.random());
+      later(() => sendFrom(index + 1), MODE === 'whole' ? 0 : gap);
+    };
+    sendFrom(0);
   };
 
   ws.onmessage = (event) => {
     if (typeof event.data !== 'string') {
-      frames++;
-      if (firstFrameAt === 0) {
-        firstFrameAt = Date.now();
-        ttfa.add(firstFrameAt - firstTextAt, { mode: MODE });
+      if (!state || state.ended) return;
+      state.frames++;
+      if (state.firstFrameAt === 0) {
+        state.firstFrameAt = Date.now();
+        ttfa.add(state.firstFrameAt - state.firstTextAt, { mode: MODE });
         // From the text message that completed the first spoken sentence: the gateway's share.
-        const completing = sent.find(([end]) => end >= firstSentenceEnd);
-        if (firstSentenceEnd >= 0 && completing)
-          sentenceToAudio.add(firstFrameAt - completing[1], { mode: MODE });
+        const end = state.firstSentenceEnd;
+        const completing = state.sent.find(([offset]) => offset >= end);
+        if (end >= 0 && completing) sentenceToAudio.add(state.firstFrameAt - completing[1], { mode: MODE });
       }
       return;
     }
     const message = JSON.parse(event.data);
     if (message.type === 'ready') {
-      ws.send(JSON.stringify({ type: 'start', context_id: contextId, format: { encoding: FORMAT } }));
-      sendFrom(0);
-    } else if (message.type === 'sentence' && firstSentenceEnd < 0) {
-      firstSentenceEnd = message.end;
-    } else if (message.type === 'done' && message.context_id === contextId) {
+      ask();
+    } else if (message.type === 'sentence' && state && state.firstSentenceEnd < 0) {
+      state.firstSentenceEnd = message.end;
+    } else if (message.type === 'done' && state && message.context_id === state.contextId) {
       if (message.time_to_first_audio_ms !== null) serverTtfa.add(message.time_to_first_audio_ms);
-      const wallMs = Date.now() - firstFrameAt;
-      if (wallMs > 0) rtf.add(message.audio_ms / wallMs);
       audioSeconds.add(message.audio_ms / 1000);
+      for (let i = 0; i < message.sentences; i++) cacheHit.add(i < message.cache_hits);
+      state.audioMs = message.audio_ms;
+      const frames = state.frames;
       check(message, { 'every frame arrived': (m) => m.frames === frames });
-      finish(frames > 0);
+      ended(frames > 0);
     } else if (message.type === 'error') {
-      console.warn(`${contextId}: ${message.code}`);
-      finish(false);
+      // A limit (rate_limited, too_many_*) means the test's tenant settings are too small for the load.
+      if (/^(rate_limited|too_many_)/.test(message.code)) refused.add(1);
+      console.warn(`${session}: ${message.code}`);
+      ended(false);
+      close();
     }
   };
-  ws.onerror = () => finish(false);
-  ws.onclose = () => finish(false);
-  timers.push(setTimeout(() => finish(false), CONTEXT_TIMEOUT_MS));
+  ws.onerror = () => {
+    ended(false);
+    close();
+  };
+  ws.onclose = () => {
+    ended(false);
+    closed = true;
+  };
 }

@@ -1279,7 +1279,7 @@ ${PROCESSOR_SOURCE}`;
     ui.serverTtfa.textContent = ms(stats.serverFirstAudioMs);
     ui.duration.textContent = `${ms(stats.decodedMs)} / ${ms(stats.doneAudioMs)}`;
     ui.position.textContent = ms(stats.positionMs);
-    ui.speak.disabled = stats.state === 'idle' || stats.state === 'connecting' || stats.state === 'error';
+    ui.speak.disabled = ['idle', 'connecting', 'error', 'speaking'].includes(stats.state);
     ui.stop.disabled = stats.state !== 'speaking';
   }
   function highlight(text, start, end) {
@@ -1317,7 +1317,9 @@ ${PROCESSOR_SOURCE}`;
     stats.state = 'connecting';
     setStatus('Connecting\u2026');
     const c = (client = new SpeechgateClient({ url: wsUrl, token }));
+    let connected = false;
     c.on('ready', (info) => {
+      connected = true;
       stats.state = 'ready';
       stats.voices = info.voices.map((v) => v.id);
       fillSelects(info);
@@ -1331,10 +1333,44 @@ ${PROCESSOR_SOURCE}`;
       if (client !== c) return;
       stats.state = 'error';
       stats.error = `${err.code}: ${err.message}`;
-      setStatus(`Disconnected (${err.code}): ${err.message}`, true);
+      if (connected || err.code !== 'connection_failed') {
+        setStatus(`Disconnected (${err.code}): ${err.message}`, true);
+      } else {
+        stats.error = 'token_or_unreachable';
+        setStatus(
+          'Could not connect (1006). The gateway refuses a wrong or expired token this way: check the token (`npm start` prints a fresh one; dev tokens expire after 24 h and at every restart).',
+          true,
+        );
+        void explainRefusal(token).then((why) => {
+          if (why === void 0 || client !== c) return;
+          stats.error = why.code;
+          setStatus(why.text, true);
+        });
+      }
       render();
     });
     render();
+  }
+  async function explainRefusal(token) {
+    if (new URL(wsUrl).host !== location.host) return void 0;
+    try {
+      const res = await fetch('/v1/audio/speech', {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: '{}',
+      });
+      if (res.status !== 401 && res.status !== 403) return void 0;
+      const body = await res.json().catch(() => ({}));
+      const detail = typeof body.error === 'object' ? body.error.message : body.error;
+      const code = res.status === 401 ? 'unauthenticated' : 'forbidden';
+      const what = res.status === 401 ? 'The token was rejected' : 'The token lacks the tts scope';
+      return {
+        code,
+        text: `${what} (${res.status}${typeof detail === 'string' ? `: ${detail}` : ''}). Paste a valid token.`,
+      };
+    } catch {
+      return void 0;
+    }
   }
   function selectedFormat() {
     if (ui.format.value === 'auto' || ui.format.value === '') return autoFormat;
@@ -1345,7 +1381,7 @@ ${PROCESSOR_SOURCE}`;
     return text.match(/\s*[^\s]{1,6}/g) ?? [];
   }
   function speak() {
-    if (!client) return;
+    if (!client || stats.state === 'speaking') return;
     stop();
     const format = selectedFormat();
     const preparing = player.prepare(format);

@@ -15,6 +15,7 @@ import { SpeechgateError } from '../errors.js';
 import { createLogger, errorFields, type Logger } from '../log.js';
 import { createGateway, type Gateway } from '../app/gateway.js';
 import { openRuntime, type Runtime } from '../app/runtime.js';
+import { explainListenFailure } from './listen-problem.js';
 
 const USAGE = `usage: speechgate serve
 
@@ -90,7 +91,10 @@ export async function serveCommand(argv: string[]): Promise<void> {
   try {
     runtime = await openRuntime(config, logger);
     gateway = createGateway(runtime.deps);
-    const port = await gateway.listen(config.server.port, config.server.host);
+    const port = await gateway.listen(config.server.port, config.server.host).catch(async (err: unknown) => {
+      const reason = await explainListenFailure(config.server.host, config.server.port);
+      throw reason === undefined ? err : new ListenError(reason);
+    });
     await gateway.warmUp();
     if (stopping) return;
     const voices = runtime.deps.voices.list().map((v) => v.id);
@@ -101,13 +105,17 @@ export async function serveCommand(argv: string[]): Promise<void> {
     await printDevAccess(config, port);
   } catch (err) {
     const reason = startFailure(err);
-    logger.fatal({ event: 'start_failed', ...errorFields(err) }, 'speechgate could not start');
+    // An address problem is the operator's to fix, not a bug: no stack in the log.
+    const fields = err instanceof ListenError ? { reason } : errorFields(err);
+    logger.fatal({ event: 'start_failed', ...fields }, 'speechgate could not start');
     console.error(`speechgate: ${reason}`);
     await gateway?.shutdown(0).catch(() => undefined);
     await runtime?.close().catch(() => undefined);
     exit(logger, 1);
   }
 }
+
+class ListenError extends Error {}
 
 /** One line that says what to fix; the cause chain of voice loading errors carries the detail. */
 function startFailure(err: unknown): string {
@@ -131,20 +139,26 @@ async function printDevAccess(config: Config, port: number): Promise<void> {
     });
     lines.push(
       '',
-      `speechgate (dev auth: random key, valid until restart) listening on port ${port}`,
+      `speechgate (dev auth: random key per process; this token expires in ${duration(config.auth.devTokenTtlSeconds)} or at restart) listening on port ${port}`,
       `  token:      ${token}`,
       `  websocket:  ws://${host}:${port}/v1/stream?token=${token}`,
     );
     if (config.server.demo) lines.push(`  demo page:  http://${host}:${port}/?token=${token}`);
     lines.push(
       `  speech:     curl -H "Authorization: Bearer ${token}" -H "Content-Type: application/json" \\`,
-      `                -d '{"input":"Hello there.","response_format":"wav"}' http://${host}:${port}/v1/audio/speech -o hello.wav`,
+      `                -d '{"input":"Hello there.","response_format":"wav"}' http://${host}:${port}/v1/audio/speech -o /tmp/hello.wav`,
       '',
     );
   } else if (config.server.demo) {
     lines.push('', `speechgate demo page: http://${host}:${port}/`, '');
   }
   if (lines.length > 0) process.stdout.write(lines.join('\n') + '\n');
+}
+
+function duration(seconds: number): string {
+  if (seconds % 3600 === 0) return `${seconds / 3600} h`;
+  if (seconds % 60 === 0) return `${seconds / 60} min`;
+  return `${seconds} s`;
 }
 
 /**
