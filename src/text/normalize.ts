@@ -17,6 +17,8 @@
  * - Codes (after "PIN", "order #"...), digit strings of 5+ and leading-zero numbers: digit by digit,
  *   zero as "zero". Phone numbers likewise, with a ',' pause between the written groups.
  * - Brackets and line breaks are soft ',' pauses, a blank line a soft '.'; quotes are dropped.
+ * - Overlong items (huge numbers, endless URLs or words, symbol runs) are read in bounded words: see
+ *   normalize/guard.ts for the caps.
  */
 import { readAbbreviation } from './normalize/abbreviations.js';
 import { fold } from './normalize/chars.js';
@@ -25,6 +27,7 @@ import { readMonthDate } from './normalize/dates.js';
 import { lex } from './normalize/lexer.js';
 import { readMoneyCode, readMoneySymbol } from './normalize/money.js';
 import { readNumeric } from './normalize/numeric.js';
+import { capChunk, readOverlong } from './normalize/guard.js';
 import { readRoman } from './normalize/roman.js';
 import { readSymbol } from './normalize/symbols.js';
 import type { NormToken } from './normalize/types.js';
@@ -64,13 +67,16 @@ export function normalize(input: string): NormToken[] {
   if (typeof input !== 'string' || input.length === 0) return [];
   const c = new Ctx(lex(fold(input)));
   let i = 0;
+  /** Output size where the current whitespace-free chunk began. */
+  let chunkFrom = 0;
   while (i < c.toks.length) {
     const t = c.toks[i];
     // A line break is a pause, a blank line a sentence break; both vanish at the very end.
     if (t !== undefined && t.gap >= 2 && i > 0)
       c.out.punct(t.gap === 3 ? '.' : ',', c.end(i - 1), t.start, true);
-    const next = step(c, i);
-    i = next > i ? next : i + 1;
+    if (t === undefined || t.gap > 0) chunkFrom = c.out.size;
+    const next = readOverlong(c, i) ?? step(c, i);
+    i = capChunk(c, chunkFrom, next > i ? next : i + 1);
   }
   return c.out.finish();
 }

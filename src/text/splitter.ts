@@ -116,12 +116,18 @@ export class SentenceSplitter {
   private emittedAny = false;
   private ended = false;
   private ready: Segment[] = [];
+  /** Characters examined so far, rescans included: the splitter's work, for tests of its linearity. */
+  private examined = 0;
 
   constructor(options: SplitterOptions = {}) {
     this.maxChars = checkOption('maxChars', options.maxChars ?? 300, 10);
     this.firstFragmentMinWords = checkOption('firstFragmentMinWords', options.firstFragmentMinWords ?? 4, 0);
     this.stallMinWords = checkOption('stallMinWords', options.stallMinWords ?? 3, 1);
     this.minPiece = Math.floor(this.maxChars / 4);
+  }
+
+  get scanned(): number {
+    return this.examined;
   }
 
   /** Characters waiting to be emitted, from the first non-space one on. */
@@ -193,6 +199,7 @@ export class SentenceSplitter {
   private scan(): void {
     while (this.pos < this.total) {
       const i = this.pos++;
+      this.examined++;
       const c = this.code(i);
       if (isSpace(c)) this.onSpace(i, c);
       else this.onMark(i, c);

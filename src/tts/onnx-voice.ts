@@ -1,6 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import { FrontEnd } from '../text/frontend.js';
 import { createSession, type SessionOptions } from './device.js';
+import { acousticLimit, joinAcoustic, splitForAcoustic } from './acoustic-pieces.js';
 import { DEFAULT_CHUNKING, sliceMel, type ChunkPlanOptions } from './chunking.js';
 import {
   ENGINE_SPEED_RANGE,
@@ -113,9 +114,14 @@ export class OnnxVoice implements Synthesizer {
     if (isSilent(phrase)) return;
     if (signal?.aborted) throw abortError(signal);
     let t = performance.now();
-    const acoustic = await this.acousticModel(phrase, options.speed);
+    const pieces = splitForAcoustic(phrase.ids, acousticLimit(options.speed ?? 1));
+    const outputs: AcousticOutput[] = [];
+    for (const piece of pieces) {
+      outputs.push(await this.acousticModel(piece, options.speed));
+      if (signal?.aborted) throw abortError(signal);
+    }
+    const acoustic = joinAcoustic(pieces, outputs, this.shape.nMels, phrase.ids.length);
     onStage?.('acoustic', (performance.now() - t) / 1000);
-    if (signal?.aborted) throw abortError(signal);
     const plan = new PhrasePlan(phrase, acoustic, this.shape, this.chunking);
     for (let i = 0; i < plan.spans.length; i++) {
       t = performance.now();

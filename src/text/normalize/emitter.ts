@@ -52,6 +52,17 @@ export class Emitter {
     this.lastSoft = soft;
   }
 
+  /** Tokens emitted so far. */
+  get size(): number {
+    return this.tokens.length;
+  }
+
+  /** Drops every token after the first `size`. */
+  truncate(size: number): void {
+    if (size < this.tokens.length) this.tokens.length = size;
+    this.lastSoft = false;
+  }
+
   finish(): NormToken[] {
     if (this.lastSoft && this.tokens.at(-1)?.kind === 'punct') this.tokens.pop();
     return this.tokens;

@@ -4,9 +4,10 @@
  * Chunks and the end go to `sink`, in order.
  */
 import { SpeechgateError } from '../../errors.js';
+import { acousticLimit, joinAcoustic, splitForAcoustic, type AcousticPiece } from '../acoustic-pieces.js';
 import type { ChunkPlanOptions } from '../chunking.js';
 import type { PreparedPhrase, Stage, SynthesisChunk } from '../engine.js';
-import { PhrasePlan, type VoiceShape } from '../phrase-plan.js';
+import { PhrasePlan, type AcousticOutput, type VoiceShape } from '../phrase-plan.js';
 import type { Step, StepResult } from './messages.js';
 import type { ScheduledJob } from './scheduler.js';
 
@@ -28,6 +29,9 @@ export interface PhraseJobOptions {
 }
 
 export class PhraseJob implements ScheduledJob {
+  /** Bounded acoustic runs (see acoustic-pieces.ts), run one after another before the first chunk. */
+  private readonly pieces: AcousticPiece[];
+  private readonly acoustic: AcousticOutput[] = [];
   private plan: PhrasePlan | undefined;
   private nextChunk = 0;
   /** Samples produced so far: the next chunk is needed that much after the phrase starts playing. */
@@ -37,12 +41,16 @@ export class PhraseJob implements ScheduledJob {
   private pending: Step | undefined;
   private finished = false;
 
-  constructor(private readonly options: PhraseJobOptions) {}
+  constructor(private readonly options: PhraseJobOptions) {
+    this.pieces = splitForAcoustic(options.phrase.ids, acousticLimit(options.speed));
+  }
 
   next(): Step | undefined {
     if (this.finished) return undefined;
     if (!this.plan) {
-      this.pending ??= { kind: 'acoustic', ids: this.options.phrase.ids, speed: this.options.speed };
+      const piece = this.pieces[this.acoustic.length];
+      if (!piece) return undefined;
+      this.pending ??= { kind: 'acoustic', ids: piece.ids, speed: this.options.speed };
       return this.pending;
     }
     if (this.unconsumed >= PREFETCH_CHUNKS) return undefined;
@@ -73,7 +81,12 @@ export class PhraseJob implements ScheduledJob {
     const { onStage, sink } = this.options;
     if (result.kind === 'acoustic') {
       onStage?.('acoustic', result.seconds);
-      this.plan = new PhrasePlan(this.options.phrase, result, this.options.shape, this.options.chunking);
+      this.acoustic.push(result);
+      if (this.acoustic.length < this.pieces.length) return;
+      const { phrase, shape, chunking } = this.options;
+      const joined = joinAcoustic(this.pieces, this.acoustic, shape.nMels, phrase.ids.length);
+      this.acoustic.length = 0;
+      this.plan = new PhrasePlan(phrase, joined, shape, chunking);
       if (this.plan.spans.length === 0) this.end();
       return;
     }
