@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
-import { freePort } from '../../src/util/free-port.js';
+import { freePort } from './free-port.js';
 import { fromRoot, projectRoot } from '../../src/util/paths.js';
 
 export interface GatewayCliOptions {

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../src/util/free-port.js';
+import { freePort } from './free-port.js';
 
 export interface Haproxy {
   readonly port: number;
