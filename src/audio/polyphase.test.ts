@@ -97,6 +97,17 @@ describe('PolyphaseResampler', () => {
     }
   });
 
+  test('strong decimation (192 kHz -> 8 kHz) fed a few samples at a time', () => {
+    const input = sine(1000, 192000, 96000);
+    const reference = whole(192000, 8000, input);
+    assert.equal(reference.length, 4000);
+    assert.ok(Math.abs(level(reference, 1000, 8000)) < 0.1);
+    const resampler = new PolyphaseResampler(table(192000, 8000));
+    const parts = splitByLengths(input, chunkLengths(input.length, 7, 3)).map((c) => resampler.process(c));
+    parts.push(resampler.flush());
+    assert.deepEqual(concatFloat(parts), reference);
+  });
+
   test('matches libsamplerate\u2019s best converter on a gliding tone to within 45 dB SNR', async () => {
     const input = Float32Array.from({ length: 22050 }, (_, i) => {
       const f = 200 + 3000 * (i / 22050);

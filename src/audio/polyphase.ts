@@ -172,7 +172,8 @@ export class PolyphaseResampler implements Resampler {
   /** Drops history no output needs any more, then appends `count` samples (non-finite ones as silence). */
   private append(input: Float32Array, offset: number, count: number): void {
     const history = this.history;
-    const keepFrom = this.q - (this.table.taps / 2 - 1) - this.start;
+    // Clamped: when decimating, the next output may need nothing that is buffered yet.
+    const keepFrom = Math.min(this.fill, this.q - (this.table.taps / 2 - 1) - this.start);
     if (keepFrom > 0) {
       history.copyWithin(0, keepFrom, this.fill);
       this.fill -= keepFrom;
