@@ -70,7 +70,7 @@ export const VARIABLES: readonly Variable[] = [
   {
     name: 'SPEECHGATE_IDLE_TIMEOUT_S',
     group: 'Server',
-    help: 'Close a connection after this many seconds without a client message (0 disables).',
+    help: 'Close a connection after this many seconds without text in or audio out (0 disables).',
     int: int(120, 0, 3600),
   },
   {

@@ -12,7 +12,7 @@ import {
   FLAG_SENTENCE_END,
   FLAG_SENTENCE_START,
 } from '../protocol/frame-header.js';
-import { SpeechStream, type SpeechSink } from '../speech/index.js';
+import { FRAME_MS, SpeechStream, type SpeechSink } from '../speech/index.js';
 import type { Synthesizer } from '../tts/engine.js';
 import type { ContextHost } from './host.js';
 
@@ -127,7 +127,7 @@ export class Context {
         if (s.frames === 0) return;
         host.deps.metrics.recordSynthesis(host.tenant, {
           characters: s.characters,
-          audioSeconds: (s.frames * 20) / 1000,
+          audioSeconds: (s.frames * FRAME_MS) / 1000,
         });
       },
       flushed: () => host.sendMessage({ type: 'flushed', context_id }),

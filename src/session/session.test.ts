@@ -6,6 +6,7 @@ import {
   createGateway,
   FakeVoice,
   send,
+  settle,
   type MemorySocket,
   type SocketEvent,
 } from '../../test/helpers/session-support.js';
@@ -239,6 +240,28 @@ void describe('Session', () => {
     send(session, { type: 'text', context_id: 's', text: ' could go.' });
     send(session, { type: 'end', context_id: 's' });
     assert.equal((await socket.next('done', 's')).sentences, 2);
+    await gw.close();
+  });
+
+  void test('cancel jumps the queue: text queued before it is dropped unspoken and unanswered', async () => {
+    const gw = createGateway([new FakeVoice()]);
+    const { session, socket } = gw.session();
+    send(session, { type: 'start', context_id: 'a', format: PCM16K });
+    send(session, { type: 'text', context_id: 'a', text: 'First words' });
+    send(session, { type: 'flush', context_id: 'a' });
+    await socket.until(() => socket.frames('a').length > 0, 'first frames');
+    // One turn: these texts are still queued when the cancel arrives.
+    for (let i = 0; i < 20; i++) send(session, { type: 'text', context_id: 'a', text: ' and more.' });
+    send(session, { type: 'cancel', context_id: 'a' });
+    assert.equal(socket.messages('cancelled').length, 1, 'answered on arrival');
+    const frames = socket.frames('a').length;
+    await settle(100);
+    assert.equal(socket.frames('a').length, frames, 'no frame after cancelled');
+    assert.deepEqual(socket.messages('error'), [], 'the dropped text is not answered');
+    assert.equal(session.activeContexts, 0);
+    // The id is free again, and new text for it is spoken.
+    const done = await speak(socket, (m) => send(session, m), 'a', ['Again.']);
+    assert.equal(done.sentences, 1);
     await gw.close();
   });
 });
