@@ -19,7 +19,7 @@ async function render(voice: Synthesizer, text: string): Promise<Float32Array> {
   return concatSamples(parts);
 }
 
-describe('voice on worker threads', () => {
+describe('voice on synthesis processes', () => {
   let pool: WorkerPoolVoice;
   let local: OnnxVoice;
   before(async () => {
@@ -73,7 +73,7 @@ describe('voice on worker threads', () => {
       () => 'finished',
       (err: unknown) => (err instanceof SpeechgateError ? err.code : String(err)),
     );
-    await pool.killWorkerForTest(0);
+    pool.killWorkerForTest(0);
     assert.match(await inFlight, /^(finished|synthesis_failed)$/);
     for (let waited = 0; pool.workerCount < 2 && waited < 30_000; waited += 100) {
       await new Promise((resolve) => setTimeout(resolve, 100));
