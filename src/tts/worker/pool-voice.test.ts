@@ -83,12 +83,13 @@ describe('voice on synthesis processes', () => {
       }
     });
     await firstChunk;
-    pool.killWorkerForTest(0);
+    const killed = pool.killWorkerForTest(0);
     await new Promise((resolve) => setTimeout(resolve, 50));
     controller.abort();
     for (const outcome of await Promise.all(outcomes)) {
       assert.match(outcome, /^(finished|synthesis_failed|AbortError)$/);
     }
+    await killed;
     for (let waited = 0; pool.workerCount < 2 && waited < 60_000; waited += 100) {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

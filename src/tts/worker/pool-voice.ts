@@ -180,10 +180,10 @@ export class WorkerPoolVoice implements Synthesizer {
   }
 
   /** For tests: kills synthesis process `i` as a native crash would. */
-  killWorkerForTest(i: number): void {
+  killWorkerForTest(i: number): Promise<void> {
     const worker = this.workers[i];
     if (!worker) throw new RangeError(`no worker ${i}`);
-    worker.kill();
+    return worker.kill();
   }
 
   /** Resident memory in bytes: this process and each synthesis process (Linux). */

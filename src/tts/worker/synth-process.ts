@@ -55,6 +55,8 @@ export class SynthProcess implements StepRunner {
       if (message.type === 'result') pending?.resolve(message.result);
       else pending?.reject(workerError(message, 'synthesis_failed', 'synthesis failed'));
     });
+    // A send to a process that just died fails; its 'exit' below is what counts.
+    child.on('error', () => undefined);
     child.on('exit', () => {
       this.exited = true;
       this.failPending();
@@ -152,9 +154,11 @@ export class SynthProcess implements StepRunner {
     clearTimeout(timer);
   }
 
-  /** For tests: the process dies at once, as in a native crash. */
-  kill(): void {
-    this.child.kill('SIGKILL');
+  /** For tests: the process dies at once, as in a native crash; resolves once the pool has seen it go. */
+  kill(): Promise<void> {
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    if (!this.exited) this.child.kill('SIGKILL');
+    return this.exited ? Promise.resolve() : exited;
   }
 
   private failPending(): void {

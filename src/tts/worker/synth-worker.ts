@@ -15,7 +15,8 @@ if (!process.send) throw new Error('synth-worker must run as a child process wit
 let voice: OnnxVoice | undefined;
 
 function post(message: FromWorker): void {
-  process.send?.(message);
+  // A failed send means the gateway is gone; 'disconnect' ends this process.
+  process.send?.(message, undefined, undefined, () => undefined);
 }
 
 /**
