@@ -58,13 +58,12 @@ export class Lexicon {
 
   private lookup(word: string): Pronunciation {
     const entry = dictionary[word];
-    if (entry !== undefined)
-      return { phonemes: entry.split(' ').map(canonicalPhoneme), source: 'dictionary' };
+    if (entry !== undefined) return { phonemes: entryPhonemes(entry), source: 'dictionary' };
     // Possessives and plurals of known words are common in names ("Obama's", "LLMs").
     if (word.endsWith("'s") && word.length > 2) {
       const base = dictionary[word.slice(0, -2)];
       if (base !== undefined) {
-        const phonemes = base.split(' ').map(canonicalPhoneme);
+        const phonemes = entryPhonemes(base);
         return { phonemes: [...phonemes, ...possessiveSuffix(phonemes)], source: 'dictionary' };
       }
     }
@@ -74,6 +73,13 @@ export class Lexicon {
     if (guessed.length > 0) return { phonemes: guessed, source: 'rules' };
     return { phonemes: word.split('').flatMap((c) => LETTER_NAMES[c]?.split(' ') ?? []), source: 'letter' };
   }
+}
+
+/** A dictionary entry's phonemes; some entries end in a comment ("G IY1 D IY1 P IY1 # abbrev"). */
+function entryPhonemes(entry: string): string[] {
+  const hash = entry.indexOf('#');
+  const body = hash >= 0 ? entry.slice(0, hash) : entry;
+  return body.trim().split(/\s+/).filter(Boolean).map(canonicalPhoneme);
 }
 
 function possessiveSuffix(phonemes: string[]): string[] {

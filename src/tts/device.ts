@@ -9,6 +9,12 @@ export interface SessionOptions {
   device: Device;
   /** Intra-op threads for CPU inference (one stream's work); concurrency comes from parallel streams. */
   threads: number;
+  /**
+   * onnxruntime's CPU memory arena (default off). The arena keeps every block it ever grew to for reuse, so
+   * one long input's peak stayed resident for the life of the process; with inputs of every length, the
+   * allocator's own reuse costs little (see scripts/memory-probe.ts).
+   */
+  memArena?: boolean;
 }
 
 /**
@@ -32,7 +38,9 @@ export async function createSession(
       intraOpNumThreads: options.threads,
       interOpNumThreads: 1,
       graphOptimizationLevel: 'all',
-      enableCpuMemArena: true,
+      enableCpuMemArena: options.memArena ?? false,
+      // Memory patterns plan buffers for one input shape; every phrase has another, so they only hold memory.
+      enableMemPattern: false,
     });
   } catch (err) {
     const hint =

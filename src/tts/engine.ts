@@ -34,6 +34,13 @@ export interface SynthesizeOptions {
   neededAt?: () => number;
   /** Per-stage latency, for metrics. */
   onStage?: (stage: Stage, seconds: number) => void;
+  /** Who asked (the token's tenant): under load, tenants take turns (see worker/step-order.ts). */
+  tenant?: string;
+  /**
+   * false for audio nobody listens to as it is made (an HTTP download): it yields to live streams, and is
+   * slowed, never starved, while they keep the workers busy. Default true.
+   */
+  live?: boolean;
 }
 
 /** The seam between sessions and models: anything that can turn a prepared phrase into PCM chunks. */
@@ -46,6 +53,11 @@ export interface Synthesizer {
   readonly modelHash: string;
   prepare(text: string): PreparedPhrase;
   synthesize(phrase: PreparedPhrase, options?: SynthesizeOptions): AsyncIterable<SynthesisChunk>;
+  /**
+   * True while the live work already waiting would keep every worker busy for over a second, or a live
+   * stream is well behind: new live streams should then be refused with a retryable error. Absent: never.
+   */
+  isOverloaded?(): boolean;
   close(): Promise<void>;
 }
 

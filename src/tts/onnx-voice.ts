@@ -19,7 +19,7 @@ import { readVoice, type VoiceFiles } from './voice.js';
 /**
  * The ONNX pipeline: front end → acoustic model (mel + durations) → HiFi-GAN in overlapping chunks. Its
  * synthesize() runs the models on the calling thread; the gateway drives the same models step by step from
- * worker threads instead (see worker/).
+ * synthesis processes instead (see worker/).
  */
 export class OnnxVoice implements Synthesizer {
   readonly id: string;

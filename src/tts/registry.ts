@@ -15,7 +15,7 @@ export class VoiceRegistry {
   ) {}
 
   /**
-   * Loads every voice folder. With `workers` > 0 each voice runs on that many worker threads (the gateway);
+   * Loads every voice folder. With `workers` > 0 each voice runs on that many synthesis processes (the gateway);
    * with 0, in this thread (tools and tests).
    */
   static async load(

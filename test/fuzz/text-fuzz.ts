@@ -144,7 +144,7 @@ export function checkCase(frontEnd: FrontEnd, text: string, r: () => number): Ca
   for (const seg of whole) {
     if (text.slice(seg.start, seg.end) !== seg.text) throw new Error('a segment is not its span of the text');
     const p = frontEnd.phonemize(seg.text);
-    if (p.ids.length > MAX_IDS_PER_CHAR * seg.text.length + 2) {
+    if (p.ids.length > MAX_IDS_PER_CHAR * seg.text.length + 16) {
       throw new Error(`${p.ids.length} ids for a segment of ${seg.text.length} characters`);
     }
     for (const w of p.words) {

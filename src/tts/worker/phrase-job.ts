@@ -25,6 +25,8 @@ export interface PhraseJobOptions {
   /** When the phrase's first sample is needed (performance.now() time). */
   neededAt: () => number;
   onStage?: (stage: Stage, seconds: number) => void;
+  tenant?: string | undefined;
+  live?: boolean | undefined;
   sink: (event: JobEvent) => void;
 }
 
@@ -41,7 +43,12 @@ export class PhraseJob implements ScheduledJob {
   private pending: Step | undefined;
   private finished = false;
 
+  readonly tenant: string | undefined;
+  readonly live: boolean;
+
   constructor(private readonly options: PhraseJobOptions) {
+    this.tenant = options.tenant;
+    this.live = options.live ?? true;
     this.pieces = splitForAcoustic(options.phrase.ids, acousticLimit(options.speed));
   }
 

@@ -19,7 +19,7 @@ async function render(voice: Synthesizer, text: string): Promise<Float32Array> {
   return concatSamples(parts);
 }
 
-describe('voice on worker threads', () => {
+describe('voice on synthesis processes', () => {
   let pool: WorkerPoolVoice;
   let local: OnnxVoice;
   before(async () => {
@@ -68,14 +68,29 @@ describe('voice on worker threads', () => {
     assert.ok((await render(pool, TEXTS[0]!)).length > 0);
   });
 
-  test('a worker that dies fails at most the phrase it was running, and is replaced', async () => {
-    const inFlight = render(pool, TEXTS[1]!.repeat(4)).then(
-      () => 'finished',
-      (err: unknown) => (err instanceof SpeechgateError ? err.code : String(err)),
-    );
-    await pool.killWorkerForTest(0);
-    assert.match(await inFlight, /^(finished|synthesis_failed)$/);
-    for (let waited = 0; pool.workerCount < 2 && waited < 30_000; waited += 100) {
+  test('a synthesis process killed mid-inference fails at most the phrases it was running, and is replaced', async () => {
+    // Both processes busy; the kill lands while steps are in flight, and the other phrase is then cancelled.
+    let started!: () => void;
+    const firstChunk = new Promise<void>((resolve) => (started = resolve));
+    const controller = new AbortController();
+    const outcomes = [0, 1].map(async () => {
+      try {
+        const phrase = pool.prepare(TEXTS[1]!.repeat(3));
+        for await (const _ of pool.synthesize(phrase, { signal: controller.signal })) started();
+        return 'finished';
+      } catch (err) {
+        return err instanceof SpeechgateError ? err.code : err instanceof Error ? err.name : String(err);
+      }
+    });
+    await firstChunk;
+    const killed = pool.killWorkerForTest(0);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    controller.abort();
+    for (const outcome of await Promise.all(outcomes)) {
+      assert.match(outcome, /^(finished|synthesis_failed|AbortError)$/);
+    }
+    await killed;
+    for (let waited = 0; pool.workerCount < 2 && waited < 60_000; waited += 100) {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     assert.equal(pool.workerCount, 2);

@@ -1,5 +1,4 @@
-import { Worker } from 'node:worker_threads';
-import { SpeechgateError, type ErrorCode, ERROR_CODES } from '../../errors.js';
+import { SpeechgateError } from '../../errors.js';
 import { FrontEnd } from '../../text/frontend.js';
 import { DEFAULT_CHUNKING } from '../chunking.js';
 import type { SessionOptions } from '../device.js';
@@ -12,130 +11,15 @@ import {
   type Synthesizer,
   type SynthesizeOptions,
 } from '../engine.js';
-import type { FromWorker, Step, StepResult, ToWorker, VoiceInfo } from './messages.js';
+import type { Step, VoiceInfo } from './messages.js';
 import { PhraseJob, type JobEvent } from './phrase-job.js';
-import { StepScheduler, type StepRunner } from './scheduler.js';
+import { StepScheduler, type Backlog } from './scheduler.js';
+import { SynthProcess } from './synth-process.js';
 
-const WORKER_URL = new URL('./synth-worker.js', import.meta.url);
-/** Nice value of synthesis threads (see lowerPriority in synth-worker.ts). */
-const WORKER_NICE = 10;
-/** Vocoder chunks of one length a GPU runs in one call. */
-const GPU_MAX_BATCH = 64;
 const ACOUSTIC_ONLY: ReadonlySet<Step['kind']> = new Set(['acoustic']);
 
-interface Pending {
-  resolve: (result: StepResult) => void;
-  reject: (err: unknown) => void;
-}
-
-/** One worker thread holding its own ONNX sessions for a voice; runs one step at a time. */
-class SynthWorker implements StepRunner {
-  private readonly pending = new Map<number, Pending>();
-  private nextId = 1;
-  private exited = false;
-  private stopping = false;
-
-  private constructor(
-    private readonly worker: Worker,
-    readonly session: SessionOptions,
-    readonly kinds: ReadonlySet<Step['kind']> | undefined,
-    onUnexpectedExit: (dead: SynthWorker) => void,
-  ) {
-    worker.on('message', (message: FromWorker) => {
-      if (message.type !== 'result' && message.type !== 'failed') return;
-      const pending = this.pending.get(message.id);
-      this.pending.delete(message.id);
-      if (message.type === 'result') pending?.resolve(message.result);
-      else pending?.reject(workerError(message, 'synthesis_failed', 'synthesis failed'));
-    });
-    worker.on('exit', () => {
-      this.exited = true;
-      for (const p of this.pending.values()) {
-        p.reject(new SpeechgateError('synthesis_failed', 'synthesis worker exited'));
-      }
-      this.pending.clear();
-      if (!this.stopping) onUnexpectedExit(this);
-    });
-  }
-
-  static start(
-    dir: string,
-    session: SessionOptions,
-    kinds: ReadonlySet<Step['kind']> | undefined,
-    onUnexpectedExit: (dead: SynthWorker) => void,
-  ): Promise<{ worker: SynthWorker; info: VoiceInfo }> {
-    const worker = new Worker(WORKER_URL);
-    return new Promise((resolve, reject) => {
-      const onExit = (): void =>
-        reject(new SpeechgateError('internal', 'synthesis worker exited while loading'));
-      const onMessage = (message: FromWorker): void => {
-        if (message.type === 'loaded') {
-          worker.off('message', onMessage).off('error', reject).off('exit', onExit);
-          const { type: _, ...info } = message;
-          resolve({ worker: new SynthWorker(worker, session, kinds, onUnexpectedExit), info });
-        } else if (message.type === 'load_failed') {
-          worker.off('exit', onExit);
-          worker.postMessage({ type: 'close' } satisfies ToWorker);
-          reject(workerError(message, 'internal', message.message));
-        }
-      };
-      worker.on('message', onMessage).once('error', reject).once('exit', onExit);
-      worker.postMessage({ type: 'load', dir, session, nice: WORKER_NICE } satisfies ToWorker);
-    });
-  }
-
-  get alive(): boolean {
-    return !this.exited;
-  }
-
-  get maxBatch(): number {
-    return this.session.device === 'cpu' ? 1 : GPU_MAX_BATCH;
-  }
-
-  get vocodes(): boolean {
-    return !this.kinds || this.kinds.has('vocode');
-  }
-
-  run(step: Step): Promise<StepResult> {
-    if (this.exited)
-      return Promise.reject(new SpeechgateError('synthesis_failed', 'synthesis worker exited'));
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      const transfer = step.kind === 'vocode' ? step.mels.map((m) => m.buffer as ArrayBuffer) : [];
-      this.worker.postMessage({ type: 'run', id, step } satisfies ToWorker, transfer);
-    });
-  }
-
-  /** Asks the worker to release its sessions and end; terminates it only if it does not within a few seconds. */
-  async stop(): Promise<void> {
-    this.stopping = true;
-    if (this.exited) return;
-    const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
-    this.worker.postMessage({ type: 'close' } satisfies ToWorker);
-    const timer = setTimeout(() => void this.worker.terminate(), 5000);
-    await exited;
-    clearTimeout(timer);
-  }
-
-  /** For tests: the thread dies as if it had crashed. */
-  kill(): Promise<number> {
-    return this.worker.terminate();
-  }
-}
-
-/** A worker's failure as a SpeechgateError: its code if it sent a known one, else `fallback`. */
-function workerError(
-  message: { message: string; code?: string },
-  fallback: ErrorCode,
-  publicMessage: string,
-): Error {
-  const code = message.code && message.code in ERROR_CODES ? (message.code as ErrorCode) : fallback;
-  return new SpeechgateError(code, publicMessage, { cause: new Error(message.message) });
-}
-
 /**
- * A voice whose inference runs on a pool of worker threads, so that several streams use several cores and
+ * A voice whose inference runs on a pool of synthesis processes, so that several streams use several cores and
  * the event loop stays free for sockets. The steps of all phrases are ordered by one scheduler (see
  * scheduler.ts); the front end and chunk planning run here, on the main thread: they are cheap, and the
  * front end's output is the cache key. A worker that dies is replaced.
@@ -148,7 +32,7 @@ export class WorkerPoolVoice implements Synthesizer {
   private replacing = 0;
 
   private constructor(
-    private readonly workers: SynthWorker[],
+    private readonly workers: SynthProcess[],
     private readonly info: VoiceInfo,
     private readonly dir: string,
     session: SessionOptions,
@@ -175,7 +59,7 @@ export class WorkerPoolVoice implements Synthesizer {
   }
 
   /**
-   * `workers` threads. On a CPU each runs every step. On a GPU one thread drives the GPU (WebGPU sessions in
+   * `workers` processes. On a CPU each runs every step. On a GPU one process drives the GPU (WebGPU sessions in
    * several threads crashed onnxruntime-node 1.30 with SIGSEGV) and the others run the acoustic model on the
    * CPU, so that many streams' acoustic runs need not all queue on that one thread.
    */
@@ -194,7 +78,7 @@ export class WorkerPoolVoice implements Synthesizer {
     const owner: { pool?: WorkerPoolVoice } = {};
     const started = await Promise.allSettled(
       roles.map((role) =>
-        SynthWorker.start(dir, role.session, role.kinds, (dead) => owner.pool?.replace(dead)),
+        SynthProcess.start(dir, role.session, role.kinds, (dead) => owner.pool?.replace(dead)),
       ),
     );
     const ok = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
@@ -232,6 +116,8 @@ export class WorkerPoolVoice implements Synthesizer {
       shape: this.info.shape,
       chunking: DEFAULT_CHUNKING,
       neededAt: options.neededAt ?? (() => createdAt),
+      tenant: options.tenant,
+      live: options.live,
       ...(options.onStage ? { onStage: options.onStage } : {}),
       sink: (event) => {
         inbox.push(event);
@@ -259,13 +145,13 @@ export class WorkerPoolVoice implements Synthesizer {
   }
 
   /** A worker crashed: its step failed its phrase; a new worker takes its place for the phrases to come. */
-  private replace(dead: SynthWorker): void {
+  private replace(dead: SynthProcess): void {
     if (this.closed) return;
     this.scheduler.removeRunner(dead);
     const i = this.workers.indexOf(dead);
     if (i >= 0) this.workers.splice(i, 1);
     this.replacing++;
-    SynthWorker.start(this.dir, dead.session, dead.kinds, (next) => this.replace(next)).then(
+    SynthProcess.start(this.dir, dead.session, dead.kinds, (next) => this.replace(next)).then(
       ({ worker }) => {
         this.replacing--;
         if (this.closed) return void worker.stop();
@@ -284,11 +170,27 @@ export class WorkerPoolVoice implements Synthesizer {
     );
   }
 
-  /** For tests: kills worker `i` as a crash would. */
-  killWorkerForTest(i: number): Promise<number> {
+  /** See Synthesizer.isOverloaded; backlog() has the numbers behind it. */
+  isOverloaded(): boolean {
+    return this.scheduler.isOverloaded();
+  }
+
+  backlog(): Backlog {
+    return this.scheduler.backlog();
+  }
+
+  /** For tests: kills synthesis process `i` as a native crash would. */
+  killWorkerForTest(i: number): Promise<void> {
     const worker = this.workers[i];
     if (!worker) throw new RangeError(`no worker ${i}`);
     return worker.kill();
+  }
+
+  /** Resident memory in bytes: this process and each synthesis process (Linux). */
+  memory(): { main: number; workers: number[]; total: number } {
+    const main = process.memoryUsage().rss;
+    const workers = this.workers.map((w) => w.rss);
+    return { main, workers, total: workers.reduce((a, b) => a + b, main) };
   }
 
   get workerCount(): number {

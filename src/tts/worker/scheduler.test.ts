@@ -53,6 +53,8 @@ class FakeJob implements ScheduledJob {
     readonly name: string,
     private readonly steps: Step[],
     private readonly due: number,
+    readonly tenant?: string,
+    readonly live?: boolean,
   ) {}
 
   next(): Step | undefined {
@@ -209,5 +211,88 @@ describe('StepScheduler', () => {
     scheduler.failAll(new Error('no workers'));
     assert.match(String(waiting.error), /no workers/);
     assert.equal(scheduler.queued, 0);
+  });
+
+  test('a new stream waits at most one step behind streams that are already late', async () => {
+    const runner = new ManualRunner();
+    const scheduler = new StepScheduler([runner]);
+    scheduler.add(new FakeJob('blocker', [vocode(99)], now() - 10_000, 'heavy'));
+    for (let k = 0; k < 5; k++) {
+      const steps = [vocode(10 + k), vocode(10 + k), vocode(10 + k)];
+      scheduler.add(new FakeJob(`late ${k}`, steps, now() - 5000 + k, 'heavy'));
+    }
+    scheduler.add(new FakeJob('newcomer', [vocode(1)], now(), 'healthy'));
+    for (let k = 0; k < 3; k++) await runner.finishNext();
+    const order = runner.calls.map((c) => tagOf(c.step));
+    // Earliest deadline first would run all 15 late steps first.
+    assert.ok(order.slice(0, 3).includes(1), `order ${order.join(' ')}`);
+  });
+
+  test('tenants with late work take turns instead of the busiest going first', async () => {
+    const runner = new ManualRunner();
+    const scheduler = new StepScheduler([runner]);
+    scheduler.add(new FakeJob('blocker', [vocode(99)], now() - 10_000, 'a'));
+    for (let k = 0; k < 4; k++)
+      scheduler.add(new FakeJob(`a${k}`, [vocode(10), vocode(10)], now() - 4000, 'a'));
+    scheduler.add(new FakeJob('b', [vocode(20), vocode(20), vocode(20)], now() - 100, 'b'));
+    for (let k = 0; k < 6; k++) await runner.finishNext();
+    const order = runner.calls.slice(1, 7).map((c) => tagOf(c.step));
+    assert.deepEqual(order, [20, 10, 20, 10, 20, 10]);
+  });
+
+  test('a download yields to live streams, and is served once it has waited long enough', async () => {
+    const runner = new ManualRunner();
+    const scheduler = new StepScheduler([runner], { batchMaxWaitMs: 60_000 });
+    scheduler.add(new FakeJob('blocker', [vocode(99)], now() - 1));
+    scheduler.add(new FakeJob('download', [vocode(1)], now() - 5000, 'x', false));
+    scheduler.add(new FakeJob('live', [vocode(2)], now() + 200, 'y'));
+    await runner.finishNext();
+    await runner.finishNext();
+    assert.deepEqual(
+      runner.calls.map((c) => tagOf(c.step)),
+      [99, 2, 1],
+    );
+
+    const patient = new ManualRunner();
+    const waitedEnough = new StepScheduler([patient], { batchMaxWaitMs: 0 });
+    waitedEnough.add(new FakeJob('blocker', [vocode(99)], now() - 1));
+    waitedEnough.add(new FakeJob('download', [vocode(1)], now() - 5000, 'x', false));
+    waitedEnough.add(new FakeJob('live', [vocode(2)], now() + 200, 'y'));
+    await patient.finishNext();
+    assert.equal(tagOf(patient.calls[1]!.step), 1);
+  });
+
+  test('a download never takes the runner held in reserve', () => {
+    const runners = [new ManualRunner(), new ManualRunner()];
+    const scheduler = new StepScheduler(runners, { reserved: 1, batchMaxWaitMs: 60_000 });
+    scheduler.add(new FakeJob('download 1', [vocode(1)], now() - 1000, 'x', false));
+    scheduler.add(new FakeJob('download 2', [vocode(2)], now() - 1000, 'x', false));
+    assert.equal(totalCalls(runners), 1);
+    scheduler.add(new FakeJob('live', [vocode(3)], now(), 'y'));
+    assert.equal(totalCalls(runners), 2);
+  });
+
+  test('overload: live work waiting beyond a second of runner time, or a live step far behind', () => {
+    const runner = new ManualRunner();
+    const scheduler = new StepScheduler([runner]);
+    assert.equal(scheduler.isOverloaded(), false);
+    scheduler.add(new FakeJob('busy', [vocode(0)], now() + 1000));
+    // Downloads never count.
+    for (let k = 0; k < 100; k++) scheduler.add(new FakeJob(`dl${k}`, [vocode(1)], now() + 1000, 'x', false));
+    assert.equal(scheduler.backlog().liveSteps, 0);
+    assert.equal(scheduler.isOverloaded(), false);
+    // 0.05 s assumed per step before any is measured: 21 waiting steps are more than a second.
+    for (let k = 0; k < 20; k++) scheduler.add(new FakeJob(`live${k}`, [vocode(2)], now() + 1000));
+    assert.equal(scheduler.backlog().liveSteps, 20);
+    assert.equal(scheduler.isOverloaded(), false);
+    scheduler.add(new FakeJob('one more', [vocode(2)], now() + 1000));
+    assert.equal(scheduler.isOverloaded(), true);
+
+    const late = new StepScheduler([new ManualRunner()]);
+    late.add(new FakeJob('busy', [vocode(0)], now()));
+    late.add(new FakeJob('behind', [vocode(1)], now() - 2000));
+    assert.equal(late.backlog().liveSteps, 1);
+    assert.ok(late.backlog().maxLateMs >= 2000);
+    assert.equal(late.isOverloaded(), true);
   });
 });

@@ -1,13 +1,16 @@
 /**
- * Earliest deadline first across all workers. Every phrase in progress, of every stream, offers its next
- * inference step (an acoustic run or one vocoder chunk) with the time a listener will need that step's audio;
- * whenever a worker is free it gets the most urgent step. A new stream's first audio thus goes before audio
- * that would only be buffered, whichever worker is free, and a stream about to run dry goes before both.
+ * Earliest deadline first across all workers, made fair under overload (see step-order.ts). Every phrase in
+ * progress, of every stream, offers its next inference step (an acoustic run or one vocoder chunk) with the
+ * time a listener will need that step's audio; whenever a worker is free it gets the most urgent step. A new
+ * stream's first audio thus goes before audio that would only be buffered, whichever worker is free, and a
+ * stream about to run dry goes before both; streams that are already late take turns, tenant by tenant, with
+ * newcomers; downloads yield to live streams.
  *
  * Where a runner can batch (a GPU), vocoder steps of the same length from other phrases join the most urgent
  * one in a single call.
  */
 import type { Step, StepResult } from './messages.js';
+import { StepOrder, type OrderOptions, type Ranked } from './step-order.js';
 
 /**
  * Mel frames in one batched vocoder call: about 10 ms on an H200 through WebGPU (32 x 64 frames took 8.9 ms,
@@ -29,11 +32,15 @@ export interface ScheduledJob {
   next(): Step | undefined;
   /** When a listener needs the next step's audio (performance.now() time). */
   deadline(): number;
+  /** Whose work this is, for fair turns among tenants (default: one shared tenant). */
+  readonly tenant?: string | undefined;
+  /** false: nobody listens as it is made (a download); it yields to live streams. Default true. */
+  readonly live?: boolean | undefined;
   done(result: StepResult): void;
   failed(err: unknown): void;
 }
 
-export interface SchedulerOptions {
+export interface SchedulerOptions extends OrderOptions {
   /**
    * Runners kept free for urgent steps: while no more than this many are idle, they take only steps due
    * within `urgentMs`. A step runs to its end once started, so without a free runner a new stream's first
@@ -41,13 +48,31 @@ export interface SchedulerOptions {
    */
   reserved?: number;
   urgentMs?: number;
+  /**
+   * Overload: the live work ready to run would keep every runner busy for more than this many seconds
+   * (ready steps times the mean step time, per runner), or a live step is later than `overloadLateMs`.
+   * Defaults 1 s and 1500 ms.
+   */
+  overloadBacklogS?: number;
+  overloadLateMs?: number;
 }
 
-interface ReadyStep {
-  job: ScheduledJob;
+interface ReadyStep extends Ranked {
   step: Step;
-  deadline: number;
 }
+
+/** What is waiting, for the admission decision and metrics. */
+export interface Backlog {
+  /** Live steps ready to run now, and the runner-seconds they are expected to take. */
+  liveSteps: number;
+  liveSeconds: number;
+  /** How late the latest ready live step is (ms; 0 when none is late). */
+  maxLateMs: number;
+  overloaded: boolean;
+}
+
+/** Mean step time assumed before any step has been measured (a CPU vocoder chunk takes about this). */
+const INITIAL_STEP_S = 0.05;
 
 export class StepScheduler {
   private readonly jobs = new Set<ScheduledJob>();
@@ -55,6 +80,11 @@ export class StepScheduler {
   private readonly busy = new Set<StepRunner>();
   private readonly reserved: number;
   private readonly urgentMs: number;
+  private readonly overloadBacklogS: number;
+  private readonly overloadLateMs: number;
+  private readonly order: StepOrder;
+  /** Moving mean of measured step times (s), for the backlog estimate. */
+  private meanStepS = INITIAL_STEP_S;
   private dispatching = false;
 
   constructor(
@@ -63,16 +93,47 @@ export class StepScheduler {
   ) {
     this.reserved = options.reserved ?? 0;
     this.urgentMs = options.urgentMs ?? 500;
+    this.overloadBacklogS = options.overloadBacklogS ?? 1;
+    this.overloadLateMs = options.overloadLateMs ?? 1500;
+    this.order = new StepOrder(options);
   }
 
   add(job: ScheduledJob): void {
     this.jobs.add(job);
+    this.order.added(job, performance.now());
     this.poke();
+  }
+
+  /** The live work waiting now; `overloaded` says new live streams should be refused (retryably). */
+  backlog(): Backlog {
+    const now = performance.now();
+    let liveSteps = 0;
+    let maxLateMs = 0;
+    for (const job of this.jobs) {
+      if (job.live === false || this.inFlight.has(job) || !job.next()) continue;
+      liveSteps++;
+      maxLateMs = Math.max(maxLateMs, now - job.deadline());
+    }
+    const runners = Math.max(1, this.runners.filter((r) => r.alive).length);
+    const liveSeconds = (liveSteps * this.meanStepS) / runners;
+    return {
+      liveSteps,
+      liveSeconds,
+      maxLateMs,
+      overloaded: liveSeconds > this.overloadBacklogS || maxLateMs > this.overloadLateMs,
+    };
+  }
+
+  isOverloaded(): boolean {
+    return this.backlog().overloaded;
   }
 
   /** The job ends (finished, failed or cancelled); a step in flight still completes but is not reported. */
   remove(job: ScheduledJob): void {
     this.jobs.delete(job);
+    if (this.jobs.size === 0 || this.jobs.size % 64 === 0) {
+      this.order.prune(new Set([...this.jobs].map((j) => j.tenant ?? '')));
+    }
   }
 
   addRunner(runner: StepRunner): void {
@@ -107,8 +168,9 @@ export class StepScheduler {
         if (idle.length === 0) return;
         // Keep the reserve only where there is something besides it to run the rest.
         const reserve = Math.min(this.reserved, this.runners.length - 1);
-        const dueBy = idle.length <= reserve ? performance.now() + this.urgentMs : Infinity;
-        const ready = this.readySteps();
+        const now = performance.now();
+        const dueBy = idle.length <= reserve ? now + this.urgentMs : Infinity;
+        const ready = this.readySteps(now);
         let started = false;
         for (const runner of idle) {
           const batch = this.pick(runner, ready, dueBy);
@@ -124,15 +186,15 @@ export class StepScheduler {
     }
   }
 
-  /** Every job's next step that can run now, most urgent first. */
-  private readySteps(): ReadyStep[] {
+  /** Every job's next step that can run now, first to run first. */
+  private readySteps(now: number): ReadyStep[] {
     const ready: ReadyStep[] = [];
     for (const job of this.jobs) {
       if (this.inFlight.has(job)) continue;
       const step = job.next();
-      if (step) ready.push({ job, step, deadline: job.deadline() });
+      if (step) ready.push({ ...this.order.rank(job, job.deadline(), now), step });
     }
-    return ready.sort((a, b) => a.deadline - b.deadline);
+    return this.order.sort(ready);
   }
 
   /**
@@ -142,7 +204,8 @@ export class StepScheduler {
   private pick(runner: StepRunner, ready: readonly ReadyStep[], dueBy: number): ReadyStep[] {
     const { maxBatch, kinds } = runner;
     const first = kinds ? ready.find((r) => kinds.has(r.step.kind)) : ready[0];
-    if (!first || first.deadline > dueBy) return [];
+    // The reserve is for live work that is due: a download never takes it.
+    if (!first || first.key > dueBy || (dueBy !== Infinity && first.band > 0)) return [];
     if (maxBatch <= 1 || first.step.kind !== 'vocode') return [first];
     const frames = first.step.frames;
     // A call runs to its end, so its size bounds how long an urgent step may wait behind it.
@@ -151,6 +214,10 @@ export class StepScheduler {
   }
 
   private start(runner: StepRunner, batch: ReadyStep[]): void {
+    this.order.served(
+      batch.map((b) => b.job),
+      performance.now(),
+    );
     this.busy.add(runner);
     for (const { job } of batch) this.inFlight.add(job);
     void this.execute(runner, batch).finally(() => {
@@ -167,6 +234,10 @@ export class StepScheduler {
     } catch (err) {
       for (const { job } of batch) if (this.jobs.has(job)) job.failed(err);
       return;
+    }
+    const seconds = parts[0]?.seconds;
+    if (seconds !== undefined && Number.isFinite(seconds) && seconds > 0) {
+      this.meanStepS += (seconds - this.meanStepS) / 16;
     }
     batch.forEach(({ job }, i) => {
       if (this.jobs.has(job)) job.done(parts[i]!);

@@ -1,35 +1,34 @@
 /**
- * A synthesis worker thread: it owns a voice's ONNX sessions and runs the steps the main thread's scheduler
- * sends, one at a time. onnxruntime-node runs inference on the calling thread, so inference on the main
- * thread would stall every socket while a model runs.
+ * A synthesis process: it owns a voice's ONNX sessions and runs the steps the gateway's scheduler sends, one
+ * at a time. It is a child process, not a thread, so that the gateway never has to stop a thread that may be
+ * inside onnxruntime (that aborted the whole process), and so that a native crash here ends only this
+ * process: the gateway fails the step it was running and starts another (see synth-process.ts).
  */
-import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
-import { parentPort } from 'node:worker_threads';
 import { SpeechgateError } from '../../errors.js';
+import { MAX_ACOUSTIC_TOKENS } from '../acoustic-pieces.js';
 import { OnnxVoice } from '../onnx-voice.js';
 import type { FromWorker, Step, StepResult, ToWorker } from './messages.js';
+import { MAX_BATCH_FRAMES } from './scheduler.js';
 
-const port = parentPort;
-if (!port) throw new Error('synth-worker must run in a worker thread');
+if (!process.send) throw new Error('synth-worker must run as a child process with an IPC channel');
 let voice: OnnxVoice | undefined;
 
-function post(message: FromWorker, transfer: ArrayBuffer[] = []): void {
-  port?.postMessage(message, transfer);
+function post(message: FromWorker): void {
+  // A failed send means the gateway is gone; 'disconnect' ends this process.
+  process.send?.(message, undefined, undefined, () => undefined);
 }
 
 /**
- * Lowers this thread's CPU priority so that the event loop (sockets, encoding) wins whenever the cores are
- * busy: a late frame on the wire hurts every stream, a few ms more of inference hurts none. Linux applies
- * setpriority() to one thread when given its id; elsewhere this is skipped.
+ * Lowers this process's CPU priority so that the gateway's event loop (sockets, encoding) wins whenever the
+ * cores are busy: a late frame on the wire hurts every stream, a few ms more of inference hurts none.
  */
 function lowerPriority(nice: number): void {
-  if (nice <= 0 || process.platform !== 'linux') return;
+  if (nice <= 0) return;
   try {
-    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
-    if (Number.isInteger(tid) && tid > 0) setPriority(tid, nice);
+    setPriority(nice);
   } catch {
-    // not permitted or no procfs: run at the default priority
+    // not permitted: run at the default priority
   }
 }
 
@@ -55,30 +54,37 @@ async function load(message: Extract<ToWorker, { type: 'load' }>): Promise<void>
   }
 }
 
-async function execute(v: OnnxVoice, step: Step): Promise<{ result: StepResult; transfer: ArrayBuffer[] }> {
+/**
+ * The scheduler never sends more than this (acoustic-pieces.ts, chunking.ts); a step beyond it is refused
+ * rather than allowed to take the machine's memory.
+ */
+const MAX_STEP_TOKENS = MAX_ACOUSTIC_TOKENS;
+const MAX_STEP_FRAMES = MAX_BATCH_FRAMES;
+
+async function execute(v: OnnxVoice, step: Step): Promise<StepResult> {
   const started = performance.now();
   if (step.kind === 'acoustic') {
+    if (step.ids.length > MAX_STEP_TOKENS)
+      throw new SpeechgateError('synthesis_failed', 'acoustic step too long');
     const out = await v.acousticModel({ ids: step.ids }, step.speed);
     const seconds = (performance.now() - started) / 1000;
-    const mel = out.mel.slice(); // its own buffer, which can be transferred whatever backs the tensor's
-    return {
-      result: { kind: 'acoustic', seconds, mel, frames: out.frames, durations: out.durations },
-      transfer: [mel.buffer],
-    };
+    // Its own buffer: a view would send the whole buffer behind it.
+    return { kind: 'acoustic', seconds, mel: out.mel.slice(), frames: out.frames, durations: out.durations };
   }
+  if (step.frames * step.mels.length > MAX_STEP_FRAMES)
+    throw new SpeechgateError('synthesis_failed', 'vocoder step too long');
   const audio = await v.vocodeBatch(step.mels, step.frames);
   const seconds = (performance.now() - started) / 1000;
-  // Copies of the kept samples only: the context frames never cross the thread boundary.
+  // Copies of the kept samples only: the context frames never cross the process boundary.
   const pcm = audio.map((a, i) => a.slice(step.keep[i]!.from, step.keep[i]!.to));
-  return { result: { kind: 'vocode', seconds, pcm }, transfer: pcm.map((p) => p.buffer) };
+  return { kind: 'vocode', seconds, pcm };
 }
 
 /** Steps arrive one at a time (the scheduler waits for each result), so no queue is needed here. */
 async function run(id: number, step: Step): Promise<void> {
   try {
     if (!voice) throw new Error('voice not loaded');
-    const { result, transfer } = await execute(voice, step);
-    post({ type: 'result', id, result }, transfer);
+    post({ type: 'result', id, result: await execute(voice, step) });
   } catch (err) {
     post({ type: 'failed', id, message: errorMessage(err), ...errorCode(err) });
   }
@@ -92,7 +98,7 @@ function errorCode(err: unknown): { code?: string } {
   return err instanceof SpeechgateError ? { code: err.code } : {};
 }
 
-port.on('message', (message: ToWorker) => {
+process.on('message', (message: ToWorker) => {
   switch (message.type) {
     case 'load':
       void load(message);
@@ -101,9 +107,10 @@ port.on('message', (message: ToWorker) => {
       void run(message.id, message.step);
       break;
     case 'close':
-      // Release the sessions before the thread ends: terminating a thread that still holds them aborts the
-      // process inside onnxruntime's native teardown.
-      void (voice?.close() ?? Promise.resolve()).finally(() => port.close());
+      void (voice?.close() ?? Promise.resolve()).finally(() => process.disconnect());
       break;
   }
 });
+
+// The gateway is gone (it ended, or crashed): nobody is left to serve.
+process.on('disconnect', () => process.exit(0));
