@@ -87,7 +87,7 @@ async function main(): Promise<number> {
     const row = minuteRow(minute, slice, await rssOf(gw.pid));
     rows.push(row);
     log(
-      `minute ${minute}: ${slice.length} actions, ${row.errors} errors, TTFA p95 ${row.ttfaP95Ms ?? '–'} ms, RSS ${row.rssMb} MB`,
+      `minute ${minute}: ${slice.length} actions, ${row.errors} errors, TTFA p95 ${row.ttfaP95Ms === null ? '–' : Math.round(row.ttfaP95Ms)} ms, RSS ${row.rssMb} MB`,
     );
   }
   stop.abort();

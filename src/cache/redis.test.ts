@@ -164,10 +164,12 @@ void describe('RedisPhraseCache against a real redis-server', () => {
 
   void test('hung Redis (SIGSTOP): one get pays the deadline, the next ones miss at once', async () => {
     const errors: string[] = [];
+    const changes: boolean[] = [];
     const cache = new RedisPhraseCache({
       url: server.url,
       ttlSeconds: 60,
       slowBackoffMs: 1000,
+      onConnectionChange: (up) => changes.push(up),
       hooks: { onError: (op, err) => errors.push(`${op}:${err instanceof Error ? err.name : '?'}`) },
     });
     try {
@@ -189,6 +191,7 @@ void describe('RedisPhraseCache against a real redis-server', () => {
         10_000,
         'hits after resume',
       );
+      assert.deepEqual(changes, [true, false, true]);
     } finally {
       server.resume();
       await cache.close();

@@ -24,7 +24,10 @@ export interface RedisPhraseCacheOptions {
   /** Cap of the exponential reconnect back-off (default 2000 ms). */
   reconnectMaxDelayMs?: number;
   hooks?: PhraseCacheHooks;
-  /** Called on transitions only, e.g. to log "cache backend down" once rather than per request. */
+  /**
+   * Called on transitions only, e.g. to log "cache backend down" once rather than per request:
+   * connection lost or a get timed out (down), connected or a get answered again (up).
+   */
   onConnectionChange?: (up: boolean) => void;
 }
 
@@ -107,11 +110,13 @@ export class RedisPhraseCache implements PhraseCache {
       if (raw === DONE) {
         if (!signal?.aborted) {
           this.slowUntil = Date.now() + this.slowBackoffMs;
+          this.setUp(false); // a hung server keeps its socket: no 'close' would say it
           this.events.error('get', new CacheTimeoutError(this.getTimeoutMs));
         }
         this.events.miss();
         return undefined;
       }
+      if (this.client.status === 'ready') this.setUp(true);
       if (raw === null) {
         this.events.miss();
         return undefined;

@@ -22,7 +22,7 @@ const cfg: LimitsConfig = {
   messagesPerSecond: 5,
 };
 const LEASE_MS = 3000;
-const TIMEOUT_MS = 500;
+const TIMEOUT_MS = 1000;
 
 async function client(url: string): Promise<Redis> {
   const redis = new Redis(url, { disconnectTimeout: 100 });
