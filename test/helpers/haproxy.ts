@@ -34,7 +34,8 @@ export function haproxyConfig(port: number, backends: number[]): string {
     'backend gateways',
     '  balance roundrobin',
     '  option httpchk',
-    '  http-check send meth GET uri /readyz',
+    // uWebSockets.js answers HTTP/1.0 with 505: the check must speak HTTP/1.1.
+    '  http-check send meth GET uri /readyz ver HTTP/1.1 hdr Host localhost',
     // A draining replica answers 503 at once; a slow answer on a busy machine is not a failure.
     '  timeout check 5s',
     '  default-server inter 250ms fall 2 rise 1',

@@ -1,0 +1,1 @@
+export { TTS, ChunkedStream, SynthesizeStream, type SpeechgateTTSOptions } from './tts.js';
