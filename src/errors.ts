@@ -18,6 +18,8 @@ export const ERROR_CODES = {
   rate_limited: { http: 429, close: 4029, retryable: true },
   too_many_contexts: { http: 429, close: 4029, retryable: true },
   too_many_connections: { http: 429, close: 4029, retryable: true },
+  /** The machine is over capacity: new streams are refused early rather than every stream underrunning. */
+  overloaded: { http: 503, close: 1013, retryable: true },
   slow_consumer: { http: 503, close: 4008, retryable: true },
   idle_timeout: { http: 408, close: 4000, retryable: true },
   synthesis_failed: { http: 500, close: 1011, retryable: true },

@@ -278,4 +278,27 @@ void describe('Session lifecycle', () => {
     assert.equal(other.socket.closed?.code, 1001);
     await gw.close();
   });
+
+  test('over capacity: a new context is refused with a retryable overloaded error; streams already open go on', async () => {
+    const voice = new FakeVoice();
+    const gw = createGateway([voice]);
+    const { session, socket } = gw.session();
+    send(session, { type: 'start', context_id: 'a', format: PCM16K });
+    while (session.activeContexts < 1) await settle(5); // a start is handled in the message queue's turn
+    voice.overloaded = true;
+    send(session, { type: 'start', context_id: 'b', format: PCM16K });
+    const refused = await socket.next('error', 'b');
+    assert.equal(refused.type === 'error' && refused.code, 'overloaded');
+    assert.equal(refused.type === 'error' && refused.retryable, true);
+    assert.equal(refused.type === 'error' && refused.retry_after_s, 1);
+    send(session, { type: 'text', context_id: 'a', text: 'Still speaking.' });
+    send(session, { type: 'end', context_id: 'a' });
+    await socket.next('done', 'a');
+    voice.overloaded = false;
+    send(session, { type: 'start', context_id: 'c', format: PCM16K });
+    send(session, { type: 'end', context_id: 'c' });
+    await socket.next('done', 'c');
+    assert.equal(socket.messages('error').length, 1);
+    await gw.close();
+  });
 });

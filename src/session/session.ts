@@ -24,6 +24,7 @@ import type {
 } from '../protocol/messages.js';
 import { parseClientMessage, peekContextId } from '../protocol/parse.js';
 import { SendGate } from './backpressure.js';
+import { admitNewStream } from '../speech/index.js';
 import { Context } from './context.js';
 import { MessageBudget, type Verdict } from './message-budget.js';
 import { DEFAULT_TUNING, type ContextHost, type SessionTuning } from './host.js';
@@ -302,6 +303,7 @@ export class Session {
       });
     }
     const voice = voices.get(message.voice);
+    admitNewStream(voice);
     const format = parseAudioFormat(
       message.format && { encoding: message.format.encoding, sampleRate: message.format.sample_rate },
     );

@@ -1,3 +1,4 @@
+export { admitNewStream, OVERLOAD_RETRY_AFTER_SECONDS } from './admission.js';
 export { SpeechStream, type StreamInit } from './stream.js';
 export { FRAME_MS } from './timeline.js';
 export {

@@ -136,6 +136,8 @@ export class FakeVoice implements Synthesizer {
   readonly modelHash = 'fake-model-1';
   chunksProduced = 0;
   synthesizeCalls = 0;
+  /** What isOverloaded() answers: lets a test play a machine over capacity. */
+  overloaded = false;
   abortedCalls = 0;
   private readonly wordMs: number;
   private readonly delayMs: number;
@@ -145,6 +147,10 @@ export class FakeVoice implements Synthesizer {
     this.sampleRate = options.sampleRate ?? 16000;
     this.wordMs = options.wordMs ?? 90;
     this.delayMs = options.delayMs ?? 0;
+  }
+
+  isOverloaded(): boolean {
+    return this.overloaded;
   }
 
   prepare(text: string): PreparedPhrase {
