@@ -27,6 +27,11 @@ export interface CloseRecord {
   /** Kinds of the last frames sent before the close, oldest first. */
   lastKinds: FrameKind[];
   fatalError?: string;
+  /** Frames sent, text messages and audio frames received, and the last message type, on that connection. */
+  sent: number;
+  received: number;
+  audioFrames: number;
+  lastMessage?: string;
 }
 
 export interface FuzzReport {
@@ -42,6 +47,8 @@ export interface FuzzReport {
   abnormal1006: number;
   /** Of those, connections that had sent a text frame of invalid UTF-8 (a known server bug: no 1007). */
   abnormalAfterInvalidUtf8: number;
+  /** Of the others, connections dropped when `ready` was all they had received (issue 10: upgrade inside cork). */
+  abnormalJustAfterReady: number;
   abnormalSamples: CloseRecord[];
   /** Server closes whose code is not in the error table, without a reason, or not matching the fatal error sent. */
   badCloses: CloseRecord[];
@@ -71,6 +78,7 @@ export async function runProtocolFuzz(gw: FuzzGateway, options: FuzzOptions): Pr
     serverCloses: {},
     abnormal1006: 0,
     abnormalAfterInvalidUtf8: 0,
+    abnormalJustAfterReady: 0,
     abnormalSamples: [],
     badCloses: [],
     badCloseCount: 0,
@@ -135,6 +143,10 @@ async function oneConnection(
   let refused = false;
   let fatalError: string | undefined;
   let done = 0;
+  let sent = 0;
+  let received = 0;
+  let audioFrames = 0;
+  let lastMessage: string | undefined;
   const lastKinds: FrameKind[] = [];
   let sentInvalidUtf8 = false;
   ws.on('error', () => undefined);
@@ -145,13 +157,18 @@ async function oneConnection(
     ws.terminate();
   });
   ws.on('message', (data, isBinary) => {
-    if (isBinary) return;
+    if (isBinary) {
+      audioFrames++;
+      return;
+    }
+    received++;
     try {
       const msg = JSON.parse(Buffer.from(data as Buffer).toString('utf8')) as {
         type?: string;
         code?: string;
         fatal?: boolean;
       };
+      lastMessage = msg.type === 'error' ? `error:${msg.code}` : msg.type;
       if (msg.type === 'error' && typeof msg.code === 'string') {
         count(report.errorsByCode, msg.code);
         if (msg.fatal === true) fatalError = msg.code;
@@ -185,6 +202,7 @@ async function oneConnection(
         const frame = fuzz.next();
         ws.send(frame.data, { binary: frame.binary });
         report.messagesSent++;
+        sent++;
         count(report.framesByKind, frame.kind);
         lastKinds.push(frame.kind);
         if (frame.kind === 'invalid_utf8') sentInvalidUtf8 = true;
@@ -230,10 +248,15 @@ async function oneConnection(
     reason: result.reason,
     lastKinds: [...lastKinds],
     fatalError,
+    sent,
+    received,
+    audioFrames,
+    lastMessage,
   };
   if (result.code === 1006) {
     report.abnormal1006++;
     if (sentInvalidUtf8) report.abnormalAfterInvalidUtf8++;
+    else if (received === 1 && lastMessage === 'ready' && audioFrames === 0) report.abnormalJustAfterReady++;
     if (report.abnormalSamples.length < 20) report.abnormalSamples.push(record);
     return;
   }
