@@ -1,10 +1,13 @@
 /**
- * Intelligibility of the bundled voice, judged by a recogniser nobody here wrote: each sentence of
+ * A voice judged two ways. Intelligibility, by a recogniser nobody here wrote: each sentence of
  * models/eval/sentences.txt (none of them in the training corpus) is synthesised through the Node pipeline,
  * transcribed by Debian's pocketsphinx_continuous (en-us model), and scored by word error rate against the
- * front end's normalised words. The teacher voice (Festival slt) is scored on the same sentences beside it.
+ * front end's normalised words; the teacher voice (Festival slt) is scored on the same sentences beside it.
+ * Closeness to real speech: the transcripts of models/eval/heldout.json (real recordings no voice trained on,
+ * from ../shared/data) are synthesised and compared with the recordings (heldout-eval.ts: mel-cepstral
+ * distortion, F0 error and correlation after time warping).
  * Needs: apt-get install pocketsphinx pocketsphinx-en-us sox festival festvox-us-slt-hts
- *   npm run eval:voice [-- --voice slt-en-us --out eval-out --no-teacher]
+ *   npm run eval:voice [-- --voice slt-en-us --out eval-out --no-teacher --no-heldout --no-wer]
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -17,12 +20,17 @@ import { VoiceRegistry } from '../src/tts/registry.js';
 import { fromRoot } from '../src/util/paths.js';
 import { concatSamples } from '../src/util/concat.js';
 import { canonicalWords, wordErrors } from './wer.js';
+import { evaluateHeldout, type HeldoutClip } from './heldout-eval.js';
 
 const { values } = parseArgs({
   options: {
     voice: { type: 'string' },
     out: { type: 'string', default: 'eval-out' },
     'no-teacher': { type: 'boolean' },
+    'no-heldout': { type: 'boolean' },
+    'no-wer': { type: 'boolean' },
+    heldout: { type: 'string', default: fromRoot('models', 'eval', 'heldout.json') },
+    clips: { type: 'string', default: fromRoot('..', 'shared', 'data') },
     sentences: { type: 'string', default: fromRoot('models', 'eval', 'sentences.txt') },
   },
 });
@@ -35,7 +43,8 @@ mkdirSync(values.out, { recursive: true });
 
 function transcribe(wav: string): string[] {
   const wav16 = wav.replace(/\.wav$/, '.16k.wav');
-  execFileSync('sox', [wav, '-r', '16000', '-c', '1', '-b', '16', wav16]);
+  // -D: no dither, so the same audio always gives the same transcript
+  execFileSync('sox', ['-R', '-D', wav, '-r', '16000', '-c', '1', '-b', '16', wav16]);
   const text = execFileSync('pocketsphinx_continuous', ['-infile', wav16, '-logfn', '/dev/null'], {
     encoding: 'utf8',
   });
@@ -54,9 +63,10 @@ function reference(sentence: string): string[] {
   return normalize(sentence).flatMap((t) => (t.kind === 'word' ? [t.text] : []));
 }
 
+const registry = await VoiceRegistry.load(fromRoot('models', 'voices'), { device: 'cpu', threads: 1 });
+const voice = registry.get(values.voice);
+
 async function synthesiseAll(): Promise<string[]> {
-  const registry = await VoiceRegistry.load(fromRoot('models', 'voices'), { device: 'cpu', threads: 1 });
-  const voice = registry.get(values.voice);
   const files: string[] = [];
   for (const [i, sentence] of sentences.entries()) {
     const parts: Float32Array[] = [];
@@ -66,7 +76,6 @@ async function synthesiseAll(): Promise<string[]> {
     writeFileSync(file, wavFile('pcm_s16le', voice.sampleRate, floatToS16le(pcm)));
     files.push(file);
   }
-  await registry.close();
   return files;
 }
 
@@ -96,8 +105,18 @@ function score(label: string, files: string[]): { wer: number; errors: number; w
   return { wer: errors / total, errors, words: total };
 }
 
-const voiceResult = score('voice', await synthesiseAll());
-const result: Record<string, unknown> = { sentences: sentences.length, voice: voiceResult };
-if (!values['no-teacher']) result['teacher'] = score('teacher', teacherAll());
+const result: Record<string, unknown> = { voice: voice.id };
+if (!values['no-wer']) {
+  result['sentences'] = sentences.length;
+  result['wer'] = score('voice', await synthesiseAll());
+  if (!values['no-teacher']) result['teacher'] = score('teacher', teacherAll());
+}
+if (!values['no-heldout']) {
+  const clips = JSON.parse(readFileSync(values.heldout, 'utf8')) as HeldoutClip[];
+  const heldout = await evaluateHeldout(voice, clips, values.clips);
+  writeFileSync(join(values.out, 'heldout-clips.json'), JSON.stringify(heldout.clips, null, 1) + '\n');
+  result['heldout'] = heldout.perSpeaker;
+}
+await registry.close();
 writeFileSync(join(values.out, 'eval.json'), JSON.stringify(result, null, 1) + '\n');
 console.log(JSON.stringify(result, null, 1));
