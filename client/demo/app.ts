@@ -134,6 +134,30 @@ function fillSelects(info: ReadyInfo): void {
     ...formats.map((f) => new Option(f, f)),
   );
   ui.voice.disabled = ui.format.disabled = false;
+  void describeVoices();
+}
+
+/** The voice catalogue of the HTTP API (GET /v1/voices), for labels with gender and description. */
+interface VoiceListing {
+  data: { id: string; name: string; language: string | null; gender: string | null; description: string }[];
+}
+
+/** Relabels the voice picker from /v1/voices; the hello message's names stay when that fails. */
+async function describeVoices(): Promise<void> {
+  try {
+    const res = await fetch(new URL('/v1/voices', location.href));
+    if (!res.ok) return;
+    const listing = (await res.json()) as VoiceListing;
+    for (const option of Array.from(ui.voice.options)) {
+      const voice = listing.data.find((v) => v.id === option.value);
+      if (voice === undefined) continue;
+      const details = [voice.language, voice.gender].filter((d) => d !== null).join(', ');
+      option.textContent = `${voice.id} (${details})`;
+      option.title = voice.description;
+    }
+  } catch {
+    // The picker already works from the WebSocket's hello.
+  }
 }
 
 function connect(): void {

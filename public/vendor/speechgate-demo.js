@@ -1306,6 +1306,21 @@ ${PROCESSOR_SOURCE}`;
       ...formats.map((f) => new Option(f, f)),
     );
     ui.voice.disabled = ui.format.disabled = false;
+    void describeVoices();
+  }
+  async function describeVoices() {
+    try {
+      const res = await fetch(new URL('/v1/voices', location.href));
+      if (!res.ok) return;
+      const listing = await res.json();
+      for (const option of Array.from(ui.voice.options)) {
+        const voice = listing.data.find((v) => v.id === option.value);
+        if (voice === void 0) continue;
+        const details = [voice.language, voice.gender].filter((d) => d !== null).join(', ');
+        option.textContent = `${voice.id} (${details})`;
+        option.title = voice.description;
+      }
+    } catch {}
   }
   function connect() {
     client?.close();

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { fromRoot } from '../util/paths.js';
 import { readAuthConfig } from './auth-config.js';
 import { EnvReader } from './env-reader.js';
+import { readHttpApiConfig } from './http-config.js';
 import { DEVICES, type Config, type LogLevel, type NodeEnv } from './types.js';
 
 const NODE_ENVS: readonly NodeEnv[] = ['production', 'development', 'test'];
@@ -39,6 +40,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       idleTimeoutSeconds: r.int('SPEECHGATE_IDLE_TIMEOUT_S'),
       shutdownGraceMs: r.int('SPEECHGATE_SHUTDOWN_GRACE_MS'),
     },
+    http: readHttpApiConfig(r, production),
     redis: { url: readRedisUrl(r) },
     tts: {
       device: r.oneOf('SPEECHGATE_DEVICE', DEVICES, 'cpu'),

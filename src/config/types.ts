@@ -2,6 +2,7 @@
  * The validated configuration. Built once at start by `loadConfig` from the environment, deeply
  * frozen, and passed down explicitly; nothing else in the gateway reads `process.env`.
  */
+import type { HttpApiConfig } from './http-config.js';
 
 export type NodeEnv = 'production' | 'development' | 'test';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -83,6 +84,8 @@ export interface Config {
     readonly shutdownGraceMs: number;
   };
   readonly auth: AuthConfig;
+  /** CORS and OpenAI voice aliases of the HTTP API. */
+  readonly http: HttpApiConfig;
   /** Unset: in-process cache and limits only. */
   readonly redis: { readonly url: string | undefined };
   readonly tts: {

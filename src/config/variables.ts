@@ -68,6 +68,12 @@ export const VARIABLES: readonly Variable[] = [
     defaultText: 'true outside production, false in production',
   },
   {
+    name: 'SPEECHGATE_CORS_ORIGINS',
+    group: 'Server',
+    help: 'Browser origins allowed to call the HTTP API: "*", a comma list of origins, or "off".',
+    defaultText: '* outside production, off in production',
+  },
+  {
     name: 'SPEECHGATE_IDLE_TIMEOUT_S',
     group: 'Server',
     help: 'Close a connection after this many seconds without text in or audio out (0 disables).',
@@ -192,6 +198,12 @@ export const VARIABLES: readonly Variable[] = [
     group: 'Synthesis',
     help: 'Voice used when a request names none.',
     defaultText: 'first voice found',
+  },
+  {
+    name: 'SPEECHGATE_VOICE_ALIASES',
+    group: 'Synthesis',
+    help: 'OpenAI voice names mapped to voices, e.g. "alloy=slt-en-us,nova=other"; unmapped OpenAI names use the default voice.',
+    defaultText: 'none',
   },
 
   // Limits

@@ -1,6 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SpeechgateError } from '../errors.js';
+import { MAX_SPEED, MIN_SPEED } from '../protocol/parse.js';
+import { ENGINE_SPEED_RANGE } from '../tts/engine.js';
 import { MAX_INPUT_CHARS, parseSpeechRequest, type VoiceCatalog } from './request.js';
 
 const voices: VoiceCatalog = { ids: ['slt-en-us', 'other'], defaultVoice: 'slt-en-us' };
@@ -28,18 +30,29 @@ void describe('parseSpeechRequest', () => {
         input: 'Hello there.',
         voice: 'slt-en-us',
         responseFormat: 'opus',
+        streamFormat: 'audio',
         speed: 1.5,
       },
     );
   });
 
-  void test('defaults: default voice, wav, speed 1; model may be absent', () => {
+  void test('defaults: default voice, mp3 (as OpenAI), speed 1; model may be absent', () => {
     assert.deepEqual(parse({ input: 'Hi.' }), {
       input: 'Hi.',
       voice: 'slt-en-us',
-      responseFormat: 'wav',
+      responseFormat: 'mp3',
+      streamFormat: 'audio',
       speed: 1,
     });
+  });
+
+  void test('aliases map OpenAI names to configured voices; instructions are accepted', () => {
+    const aliased = { ...voices, aliases: new Map([['nova', 'other']]) };
+    const voiceOf = (voice: string): string =>
+      parseSpeechRequest(body({ input: 'x', voice, instructions: 'Be calm.' }), aliased).voice;
+    assert.equal(voiceOf('NOVA'), 'other');
+    assert.equal(voiceOf('alloy'), 'slt-en-us');
+    refuses({ input: 'x', instructions: 3 }, 'bad_request', /instructions/);
   });
 
   void test('gateway voice ids are used as given; OpenAI names in any case map to the default', () => {
@@ -48,26 +61,28 @@ void describe('parseSpeechRequest', () => {
     refuses({ input: 'x', voice: 'nobody' }, 'unknown_voice', /available: slt-en-us, other/);
   });
 
-  void test('formats: opus, wav, pcm; mp3/aac/flac are named as unsupported', () => {
+  void test('formats: mp3, opus, flac, wav, pcm; aac is named as unsupported', () => {
     assert.equal(parse({ input: 'x', response_format: 'PCM' }).responseFormat, 'pcm');
-    assert.equal(parse({ input: 'x', response_format: 'wav' }).responseFormat, 'wav');
-    for (const format of ['mp3', 'aac', 'flac']) {
-      const err = refuses({ input: 'x', response_format: format }, 'unsupported_format', new RegExp(format));
-      assert.equal(err.httpStatus, 400);
-      assert.match(err.message, /opus, wav, pcm/);
+    for (const format of ['mp3', 'flac', 'wav', 'opus'] as const) {
+      assert.equal(parse({ input: 'x', response_format: format }).responseFormat, format);
     }
-    const err = refuses({ input: 'x', response_format: '<script>' }, 'unsupported_format');
-    assert.doesNotMatch(err.message, /script/);
-    refuses({ input: 'x', stream_format: 'sse' }, 'unsupported_format');
-    assert.equal(parse({ input: 'x', stream_format: 'audio' }).input, 'x');
+    const err = refuses({ input: 'x', response_format: 'aac' }, 'unsupported_format', /aac/);
+    assert.equal(err.httpStatus, 400);
+    assert.match(err.message, /mp3, opus, flac, wav, pcm/);
+    const unknown = refuses({ input: 'x', response_format: '<script>' }, 'unsupported_format');
+    assert.doesNotMatch(unknown.message, /script/);
+    assert.equal(parse({ input: 'x', stream_format: 'sse' }).streamFormat, 'sse');
+    assert.equal(parse({ input: 'x', stream_format: 'audio' }).streamFormat, 'audio');
+    refuses({ input: 'x', stream_format: 'chunks' }, 'unsupported_format', /stream_format/);
   });
 
-  void test('speed: 0.25..4 accepted and clamped to the engine, outside refused', () => {
-    assert.equal(parse({ input: 'x', speed: 0.25 }).speed, 0.33);
-    assert.equal(parse({ input: 'x', speed: 4 }).speed, 3);
+  void test('speed: the protocol range (MIN_SPEED..MAX_SPEED), inside what the engine renders', () => {
+    assert.ok(MIN_SPEED >= ENGINE_SPEED_RANGE.min && MAX_SPEED <= ENGINE_SPEED_RANGE.max);
+    assert.equal(parse({ input: 'x', speed: MIN_SPEED }).speed, MIN_SPEED);
+    assert.equal(parse({ input: 'x', speed: MAX_SPEED }).speed, MAX_SPEED);
     assert.equal(parse({ input: 'x', speed: 0.8 }).speed, 0.8);
-    refuses({ input: 'x', speed: 0.2 }, 'bad_request', /between 0.25 and 4/);
-    refuses({ input: 'x', speed: 4.5 }, 'bad_request');
+    refuses({ input: 'x', speed: 0.25 }, 'bad_request', new RegExp(`between ${MIN_SPEED} and ${MAX_SPEED}`));
+    refuses({ input: 'x', speed: 4 }, 'bad_request');
     refuses({ input: 'x', speed: '1' }, 'bad_request');
   });
 

@@ -1,31 +1,40 @@
 /**
  * The body of POST /v1/audio/speech, shaped like OpenAI's speech API so its clients work unchanged:
- * { model, input, voice, response_format, speed }. Values are validated here; client text is never
- * echoed in error messages.
+ * { model, input, voice, response_format, speed, instructions, stream_format }. Values are validated
+ * here; client text is never echoed in error messages.
  */
-import { SpeechgateError } from '../errors.js';
-import { ENGINE_SPEED_RANGE } from '../tts/engine.js';
+import { SpeechgateError, type ErrorCode } from '../errors.js';
+import { MAX_SPEED, MIN_SPEED } from '../protocol/parse.js';
 
-export type SpeechResponseFormat = 'opus' | 'wav' | 'pcm';
+export type SpeechResponseFormat = 'mp3' | 'opus' | 'flac' | 'wav' | 'pcm';
+export type SpeechStreamFormat = 'audio' | 'sse';
+
+/** A request error that names the offending field, as OpenAI's error bodies do (`param`). */
+export class RequestFieldError extends SpeechgateError {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    readonly param: string,
+  ) {
+    super(code, message);
+  }
+}
 
 export interface SpeechRequest {
   input: string;
   /** A voice id of the registry. */
   voice: string;
   responseFormat: SpeechResponseFormat;
-  /** Already clamped to what the engine can do. */
+  /** 'sse': server-sent events carrying base64 audio (OpenAI's speech.audio.delta / .done). */
+  streamFormat: SpeechStreamFormat;
+  /** Within MIN_SPEED..MAX_SPEED, the range every transport accepts and the engine renders. */
   speed: number;
 }
 
 /** OpenAI caps `input` at 4096 characters; the same limit keeps requests comparable. */
 export const MAX_INPUT_CHARS = 4096;
 
-/** OpenAI's accepted range for `speed`; values outside are refused, like OpenAI does. */
-export const API_SPEED_RANGE = { min: 0.25, max: 4 } as const;
-/** What the ONNX voices can render (they clamp to this themselves); clamping here keeps cache keys stable. */
-export { ENGINE_SPEED_RANGE };
-
-/** OpenAI's built-in voice names: accepted and mapped to the gateway's default voice. */
+/** OpenAI's built-in voice names: mapped by SPEECHGATE_VOICE_ALIASES, else to the default voice. */
 export const OPENAI_VOICE_NAMES: ReadonlySet<string> = new Set([
   'alloy',
   'ash',
@@ -42,23 +51,22 @@ export const OPENAI_VOICE_NAMES: ReadonlySet<string> = new Set([
   'verse',
 ]);
 
-const SUPPORTED_FORMATS: readonly SpeechResponseFormat[] = ['opus', 'wav', 'pcm'];
+const SUPPORTED_FORMATS: readonly SpeechResponseFormat[] = ['mp3', 'opus', 'flac', 'wav', 'pcm'];
 /** OpenAI formats this gateway has no encoder for; named in the error so the fix is obvious. */
-const UNSUPPORTED_FORMATS: ReadonlySet<string> = new Set(['mp3', 'aac', 'flac']);
+const UNSUPPORTED_FORMATS: ReadonlySet<string> = new Set(['aac']);
 
-/**
- * OpenAI defaults to mp3, which this gateway cannot produce; WAV is what every player and library
- * reads, so a request that names no format still gets playable audio (the Content-Type says which).
- */
-export const DEFAULT_RESPONSE_FORMAT: SpeechResponseFormat = 'wav';
+/** OpenAI's default, so a request that names no format gets what OpenAI would send. */
+export const DEFAULT_RESPONSE_FORMAT: SpeechResponseFormat = 'mp3';
 
 export interface VoiceCatalog {
   ids: readonly string[];
   defaultVoice: string;
+  /** Lower-case alias → voice id (SPEECHGATE_VOICE_ALIASES); OpenAI names not in it take the default. */
+  aliases?: ReadonlyMap<string, string>;
 }
 
-function bad(message: string): SpeechgateError {
-  return new SpeechgateError('bad_request', message);
+function bad(param: string, message: string): SpeechgateError {
+  return new RequestFieldError('bad_request', message, param);
 }
 
 export function parseSpeechRequest(body: Uint8Array, voices: VoiceCatalog): SpeechRequest {
@@ -74,61 +82,73 @@ export function parseSpeechRequest(body: Uint8Array, voices: VoiceCatalog): Spee
   }
   const fields = value as Record<string, unknown>;
 
-  if (fields.model !== undefined && typeof fields.model !== 'string') throw bad('model must be a string');
-  if (fields.instructions !== undefined && typeof fields.instructions !== 'string')
-    throw bad('instructions must be a string');
-  if (fields.stream_format !== undefined && fields.stream_format !== 'audio') {
-    throw new SpeechgateError(
-      'unsupported_format',
-      'stream_format must be "audio" (server-sent events are not supported)',
-    );
-  }
+  if (fields.model !== undefined && typeof fields.model !== 'string')
+    throw bad('model', 'model must be a string');
+  // Accepted for compatibility and ignored: these voices have no way to follow style prompts.
+  if (
+    fields.instructions !== undefined &&
+    fields.instructions !== null &&
+    typeof fields.instructions !== 'string'
+  )
+    throw bad('instructions', 'instructions must be a string');
 
   return {
     input: parseInput(fields.input),
     voice: parseVoice(fields.voice, voices),
     responseFormat: parseFormat(fields.response_format),
+    streamFormat: parseStreamFormat(fields.stream_format),
     speed: parseSpeed(fields.speed),
   };
 }
 
 function parseInput(input: unknown): string {
-  if (typeof input !== 'string') throw bad('input must be a string');
-  if (input.trim() === '') throw bad('input is empty');
-  if (input.length > MAX_INPUT_CHARS) throw bad(`input exceeds ${MAX_INPUT_CHARS} characters`);
+  if (typeof input !== 'string') throw bad('input', 'input must be a string');
+  if (input.trim() === '') throw bad('input', 'input is empty');
+  if (input.length > MAX_INPUT_CHARS) throw bad('input', `input exceeds ${MAX_INPUT_CHARS} characters`);
   return input;
 }
 
 function parseVoice(voice: unknown, voices: VoiceCatalog): string {
   if (voice === undefined || voice === null) return voices.defaultVoice;
-  if (typeof voice !== 'string') throw bad('voice must be a string');
+  if (typeof voice !== 'string') throw bad('voice', 'voice must be a string');
   if (voices.ids.includes(voice)) return voice;
-  if (OPENAI_VOICE_NAMES.has(voice.toLowerCase())) return voices.defaultVoice;
-  throw new SpeechgateError('unknown_voice', `unknown voice; available: ${voices.ids.join(', ')}`);
+  const name = voice.toLowerCase();
+  const alias = voices.aliases?.get(name);
+  if (alias !== undefined) return alias;
+  if (OPENAI_VOICE_NAMES.has(name)) return voices.defaultVoice;
+  throw new RequestFieldError('unknown_voice', `unknown voice; available: ${voices.ids.join(', ')}`, 'voice');
 }
 
 function parseFormat(format: unknown): SpeechResponseFormat {
   if (format === undefined || format === null) return DEFAULT_RESPONSE_FORMAT;
-  if (typeof format !== 'string')
-    throw new SpeechgateError('unsupported_format', 'response_format must be a string');
+  if (typeof format !== 'string') throw unsupported('response_format must be a string');
   const normalized = format.toLowerCase();
   if ((SUPPORTED_FORMATS as readonly string[]).includes(normalized))
     return normalized as SpeechResponseFormat;
   const supported = SUPPORTED_FORMATS.join(', ');
   if (UNSUPPORTED_FORMATS.has(normalized)) {
-    throw new SpeechgateError(
-      'unsupported_format',
+    throw unsupported(
       `response_format "${normalized}" is not supported by this server; use one of: ${supported}`,
     );
   }
-  throw new SpeechgateError('unsupported_format', `unknown response_format; use one of: ${supported}`);
+  throw unsupported(`unknown response_format; use one of: ${supported}`);
 }
 
+function unsupported(message: string, param = 'response_format'): SpeechgateError {
+  return new RequestFieldError('unsupported_format', message, param);
+}
+
+function parseStreamFormat(format: unknown): SpeechStreamFormat {
+  if (format === undefined || format === null || format === 'audio') return 'audio';
+  if (format === 'sse') return 'sse';
+  throw unsupported('stream_format must be "audio" or "sse"', 'stream_format');
+}
+
+/** The same range and wording as the WebSocket protocol (client/src/validate.ts) and `speechgate say`. */
 function parseSpeed(speed: unknown): number {
   if (speed === undefined || speed === null) return 1;
-  if (typeof speed !== 'number' || !Number.isFinite(speed)) throw bad('speed must be a number');
-  if (speed < API_SPEED_RANGE.min || speed > API_SPEED_RANGE.max) {
-    throw bad(`speed must be between ${API_SPEED_RANGE.min} and ${API_SPEED_RANGE.max}`);
-  }
-  return Math.min(ENGINE_SPEED_RANGE.max, Math.max(ENGINE_SPEED_RANGE.min, speed));
+  if (typeof speed !== 'number' || !Number.isFinite(speed)) throw bad('speed', 'speed must be a number');
+  if (!(speed >= MIN_SPEED && speed <= MAX_SPEED))
+    throw bad('speed', `speed must be between ${MIN_SPEED} and ${MAX_SPEED}`);
+  return speed;
 }

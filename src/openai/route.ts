@@ -16,7 +16,10 @@ import { FRAME_MS, OPEN_GATE, SpeechStream, type SpeechSink } from '../speech/in
 import { abortError, type Synthesizer } from '../tts/engine.js';
 import { concatBytes } from '../util/concat.js';
 import { responseFormat } from './formats.js';
+import { voiceCatalog } from './voices.js';
 import { parseSpeechRequest, type SpeechRequest } from './request.js';
+import { bodyWriter, type BodyMode, type BodyWriter } from './response-body.js';
+import { corsHeaders } from '../server/cors.js';
 
 /** The whole input is pushed at once and ended at once: the stall timer never fires. */
 const DOWNLOAD_STALL_MS = 1000;
@@ -38,7 +41,9 @@ export interface SpeechContext {
 export function handleSpeech(res: HttpResponse, req: HttpRequest, ctx: SpeechContext): void {
   const authorization = req.getHeader('authorization');
   const contentLength = req.getHeader('content-length');
+  const origin = req.getHeader('origin');
   const exchange = new HttpExchange(res, ctx.writeTimeoutMs);
+  exchange.extraHeaders = corsHeaders(ctx.deps.config.http.corsOrigins, origin);
   const body = readBody(res, contentLength, ctx.maxBodyBytes, exchange.signal);
   body.catch(() => undefined); // awaited below, or abandoned when auth fails first
   const done = serveSpeech(exchange, authorization, body, ctx);
@@ -58,10 +63,7 @@ async function serveSpeech(
     if (ctx.shuttingDown()) throw new SpeechgateError('shutting_down', 'server is shutting down');
     const principal = await authenticate(authorization, ctx);
     tenant = principal.tenant;
-    const request = parseSpeechRequest(await body, {
-      ids: ctx.deps.voices.list().map((v) => v.id),
-      defaultVoice: ctx.deps.voices.defaultVoice,
-    });
+    const request = parseSpeechRequest(await body, voiceCatalog(ctx.deps));
     await synthesizeResponse(exchange, principal, request, ctx);
   } catch (err) {
     const aborted = exchange.aborted;
@@ -83,6 +85,19 @@ async function authenticate(authorization: string, ctx: SpeechContext): Promise<
   return ctx.verifier.verify(found.token, SCOPE_SPEECH);
 }
 
+/**
+ * WAV and FLAC inputs up to this many characters (some 20 s of speech, under 1 MB of WAV) are sent whole,
+ * with the real sizes in the header and a Content-Length: every reader then gets the duration right.
+ * Longer ones stream with "unknown length" headers (see docs/HTTP.md).
+ */
+export const WHOLE_FILE_MAX_CHARS = 300;
+
+function bodyMode(request: SpeechRequest): BodyMode {
+  if (request.streamFormat === 'sse') return 'sse';
+  const sized = request.responseFormat === 'wav' || request.responseFormat === 'flac';
+  return sized && request.input.length <= WHOLE_FILE_MAX_CHARS ? 'whole' : 'stream';
+}
+
 async function synthesizeResponse(
   exchange: HttpExchange,
   principal: Principal,
@@ -97,26 +112,32 @@ async function synthesizeResponse(
     const voice = voices.get(request.voice);
     const format = responseFormat(request.responseFormat);
     encoder = await ctx.deps.encoders.open(format.encoderFormat, voice.sampleRate);
-    const container = format.container(encoder.preSkip, voice.sampleRate);
+    const container = await format.container(encoder.preSkip, voice.sampleRate);
+    const mode = bodyMode(request);
     // Made before any frame (Ogg needs its head first), sent with the first audio.
-    const head = container.header();
-    const frames = await speakInto(exchange, request, voice, encoder, container, head, ctx);
-    if (!exchange.started) {
-      // Nothing speakable (e.g. only punctuation): a valid, empty stream.
-      exchange.startStream(200, { 'Content-Type': format.contentType, 'Cache-Control': 'no-store' });
-      await exchange.write(head);
-    }
-    await exchange.write(container.trailer());
-    exchange.end();
+    const writer = bodyWriter(
+      mode,
+      exchange,
+      { 'Content-Type': format.contentType, 'Cache-Control': 'no-store', 'X-Speechgate-Voice': voice.id },
+      container.header(),
+    );
+    const frames = await speakInto(exchange, request, voice, encoder, container, writer, ctx);
+    const characters = request.input.length;
+    await writer.finish(container.trailer(), container.finalHeader(), {
+      input_tokens: characters,
+      output_tokens: frames,
+      total_tokens: characters + frames,
+    });
     const audioSeconds = (frames * FRAME_MS) / 1000;
-    metrics.recordSynthesis(principal.tenant, { characters: request.input.length, audioSeconds });
+    metrics.recordSynthesis(principal.tenant, { characters, audioSeconds });
     logger.info(
       {
         route: SPEECH_ROUTE,
         tenant: principal.tenant,
         voice: voice.id,
         format: request.responseFormat,
-        characters: request.input.length,
+        body: mode,
+        characters,
         audioSeconds,
       },
       'speech request served',
@@ -134,11 +155,10 @@ function speakInto(
   voice: Synthesizer,
   encoder: FrameEncoder,
   container: AudioContainer,
-  head: Uint8Array,
+  writer: BodyWriter,
   ctx: SpeechContext,
 ): Promise<number> {
   const { metrics, cache, config } = ctx.deps;
-  const contentType = responseFormat(request.responseFormat).contentType;
   let pending: Uint8Array[] = [];
   return new Promise<number>((resolve, reject) => {
     const sink: SpeechSink = {
@@ -149,20 +169,16 @@ function speakInto(
         pending.push(container.flush());
         const bytes = concatBytes(pending);
         pending = [];
-        if (bytes.length === 0) return;
-        // Headers go out with the first audio, so a failure before it can still be a JSON error.
-        if (!exchange.started) {
-          exchange.startStream(200, {
-            'Content-Type': contentType,
-            'Cache-Control': 'no-store',
-            'X-Speechgate-Voice': voice.id,
-          });
-          await exchange.write(head);
-        }
-        await exchange.write(bytes);
+        await writer.chunk(bytes);
       },
       flushed: () => undefined,
-      done: (summary) => settle(() => resolve(summary.frames)),
+      done: (summary) =>
+        settle(() => {
+          // Frames after the last batch (none today) are not lost.
+          const rest = concatBytes(pending);
+          pending = [];
+          writer.chunk(rest).then(() => resolve(summary.frames), reject);
+        }),
       failed: (error) => settle(() => reject(toSpeechgateError(error))),
     };
     const stream = new SpeechStream({

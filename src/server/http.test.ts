@@ -123,7 +123,9 @@ void describe('HttpExchange and readBody over a real uWS server', () => {
     assert.equal(res.status, 429);
     assert.equal(res.headers.get('retry-after'), '7');
     assert.equal(res.headers.get('content-type'), 'application/json');
-    assert.deepEqual(await res.json(), { error: { code: 'rate_limited', message: 'slow down' } });
+    assert.deepEqual(await res.json(), {
+      error: { message: 'slow down', type: 'rate_limit_error', param: null, code: 'rate_limited' },
+    });
   });
 
   void test('a streamed response waits for a slow reader and delivers every byte in order', async () => {

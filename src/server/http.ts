@@ -29,9 +29,23 @@ export function statusLine(status: number): string {
 
 export type Headers = Readonly<Record<string, string>>;
 
-/** The JSON error body every endpoint uses. */
+/** OpenAI's error `type` for a status, so its clients raise the matching exception class. */
+function openAiErrorType(status: number): string {
+  if (status === 401) return 'authentication_error';
+  if (status === 403) return 'permission_error';
+  if (status === 429) return 'rate_limit_error';
+  return status >= 500 || status === 408 ? 'server_error' : 'invalid_request_error';
+}
+
+/**
+ * The JSON error body every endpoint uses, in OpenAI's shape; `code` is the gateway's stable code and
+ * `param` the request field at fault, when one is.
+ */
 export function errorBody(err: SpeechgateError): string {
-  return JSON.stringify({ error: { code: err.code, message: err.message } });
+  const param = 'param' in err && typeof err.param === 'string' ? err.param : null;
+  return JSON.stringify({
+    error: { message: err.message, type: openAiErrorType(err.httpStatus), param, code: err.code },
+  });
 }
 
 /** Headers that go with an error status. */
@@ -56,6 +70,8 @@ export class HttpExchange {
   private writableWaiter: (() => void) | undefined;
   /** How often write() had to wait for the client to catch up. */
   drainWaits = 0;
+  /** Sent with every answer of this exchange, errors included (CORS). */
+  extraHeaders: Headers = {};
 
   constructor(
     readonly res: HttpResponse,
@@ -91,7 +107,7 @@ export class HttpExchange {
     this.headersSent = true;
     this.res.cork(() => {
       this.res.writeStatus(statusLine(status));
-      for (const [key, value] of Object.entries(headers)) this.res.writeHeader(key, value);
+      this.writeHeaders(headers);
       this.res.end(body);
     });
   }
@@ -116,7 +132,7 @@ export class HttpExchange {
     this.headersSent = true;
     this.res.cork(() => {
       this.res.writeStatus(statusLine(error.httpStatus));
-      for (const [key, value] of Object.entries(errorHeaders(error))) this.res.writeHeader(key, value);
+      this.writeHeaders(errorHeaders(error));
       this.res.end(errorBody(error), closeConnection);
     });
     return error;
@@ -133,8 +149,13 @@ export class HttpExchange {
     });
     this.res.cork(() => {
       this.res.writeStatus(statusLine(status));
-      for (const [key, value] of Object.entries(headers)) this.res.writeHeader(key, value);
+      this.writeHeaders(headers);
     });
+  }
+
+  private writeHeaders(headers: Headers): void {
+    for (const [key, value] of Object.entries(headers)) this.res.writeHeader(key, value);
+    for (const [key, value] of Object.entries(this.extraHeaders)) this.res.writeHeader(key, value);
   }
 
   /**

@@ -1,9 +1,12 @@
 /**
- * The small HTTP routes: liveness, readiness, Prometheus metrics, the demo page and the JSON 404.
+ * The small HTTP routes: liveness, readiness, Prometheus metrics, the voice and model lists, CORS
+ * preflights, the demo page and the JSON 404.
  */
-import type { HttpResponse, TemplatedApp } from 'uWebSockets.js';
+import type { HttpRequest, HttpResponse, TemplatedApp } from 'uWebSockets.js';
 import { SpeechgateError, toSpeechgateError } from '../errors.js';
 import type { GatewayDeps } from '../gateway-deps.js';
+import { listModels, listVoices } from '../openai/voices.js';
+import { corsHeaders, preflightHeaders } from './cors.js';
 import { HttpExchange } from './http.js';
 import { loadStaticFile } from './static.js';
 
@@ -32,6 +35,45 @@ export function registerHttpRoutes(app: TemplatedApp, ctx: HttpRoutesContext): v
     if (problem === undefined) exchange.sendJson(200, { status: 'ready' });
     else exchange.sendError(problem);
     count('/readyz', problem?.httpStatus ?? 200);
+  });
+
+  const corsOrigins = ctx.deps.config.http.corsOrigins;
+  /** An exchange whose answers carry the CORS headers for the request's origin. */
+  const api = (res: HttpResponse, req: HttpRequest): HttpExchange => {
+    const exchange = new HttpExchange(res);
+    exchange.extraHeaders = corsHeaders(corsOrigins, req.getHeader('origin'));
+    return exchange;
+  };
+
+  app.get('/v1/models', (res, req) => {
+    api(res, req).sendJson(200, listModels(ctx.deps));
+    count('/v1/models', 200);
+  });
+
+  app.get('/v1/voices', (res, req) => {
+    const exchange = api(res, req);
+    void listVoices(ctx.deps).then(
+      (voices) => {
+        exchange.sendJson(200, { object: 'list', data: voices });
+        count('/v1/voices', 200);
+      },
+      (err: unknown) => count('/v1/voices', exchange.sendError(err).httpStatus),
+    );
+  });
+
+  // Preflights: answered for any path (a browser asks before POST /v1/audio/speech with a bearer token).
+  app.options('/*', (res, req) => {
+    const exchange = new HttpExchange(res);
+    const headers = preflightHeaders(corsOrigins, req.getHeader('origin'));
+    if (headers === undefined) {
+      exchange.sendError(
+        new SpeechgateError('forbidden', 'cross-origin requests from this origin are not allowed'),
+      );
+      count('preflight', 403);
+      return;
+    }
+    exchange.send(204, headers);
+    count('preflight', 204);
   });
 
   app.get('/metrics', (res) => {

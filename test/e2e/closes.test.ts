@@ -182,7 +182,7 @@ void describe('e2e: closes and floods', () => {
   void test('an HTTP client that never reads loses its slot after the write timeout', async () => {
     const token = await signToken({ scope: 'tts:speech', tenant: 'stalled' });
     // Slow speech: far more audio than the socket buffers hold, most of it from the cache.
-    const body = JSON.stringify({ input: REPEATED.repeat(48), response_format: 'pcm', speed: 0.25 });
+    const body = JSON.stringify({ input: REPEATED.repeat(48), response_format: 'pcm', speed: 0.5 });
     const socket = net.connect({ port: gw.port, host: '127.0.0.1' });
     await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
     socket.pause(); // reads nothing: the server's writes back up
