@@ -12,7 +12,7 @@ import type { FrameEncoder } from '../audio/frame-encoder.js';
 import type { GatewayDeps } from '../gateway-deps.js';
 import { readBody } from '../server/body.js';
 import { HttpExchange } from '../server/http.js';
-import { FRAME_MS, OPEN_GATE, SpeechStream, type SpeechSink } from '../speech/index.js';
+import { admitNewStream, FRAME_MS, OPEN_GATE, SpeechStream, type SpeechSink } from '../speech/index.js';
 import { abortError, type Synthesizer } from '../tts/engine.js';
 import { concatBytes } from '../util/concat.js';
 import { responseFormat } from './formats.js';
@@ -105,11 +105,12 @@ async function synthesizeResponse(
   ctx: SpeechContext,
 ): Promise<void> {
   const { limits, metrics, voices, logger } = ctx.deps;
+  const voice = voices.get(request.voice);
+  admitNewStream(voice);
   const lease = await limits.acquireContext(principal.tenant);
   let encoder: FrameEncoder | undefined;
   try {
     await limits.consumeChars(principal.tenant, request.input.length);
-    const voice = voices.get(request.voice);
     const format = responseFormat(request.responseFormat);
     encoder = await ctx.deps.encoders.open(format.encoderFormat, voice.sampleRate);
     const container = await format.container(encoder.preSkip, voice.sampleRate);
@@ -121,7 +122,16 @@ async function synthesizeResponse(
       { 'Content-Type': format.contentType, 'Cache-Control': 'no-store', 'X-Speechgate-Voice': voice.id },
       container.header(),
     );
-    const frames = await speakInto(exchange, request, voice, encoder, container, writer, ctx);
+    const frames = await speakInto(
+      exchange,
+      request,
+      principal.tenant,
+      voice,
+      encoder,
+      container,
+      writer,
+      ctx,
+    );
     const characters = request.input.length;
     await writer.finish(container.trailer(), container.finalHeader(), {
       input_tokens: characters,
@@ -152,6 +162,7 @@ async function synthesizeResponse(
 function speakInto(
   exchange: HttpExchange,
   request: SpeechRequest,
+  tenant: string,
   voice: Synthesizer,
   encoder: FrameEncoder,
   container: AudioContainer,
@@ -191,6 +202,7 @@ function speakInto(
       // A download: no deadline to meet, one sentence at a time.
       tuning: { stallMs: DOWNLOAD_STALL_MS, lookahead: 0, live: false },
       sink,
+      tenant,
     });
     const signal = exchange.signal;
     const onAbort = (): void => settle(() => reject(abortError(signal)));

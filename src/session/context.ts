@@ -43,6 +43,7 @@ export class Context {
       services: { cache: config.cache.maxBytes > 0 ? cache : undefined, metrics },
       tuning: { ...host.tuning, live: true },
       sink: this.sink(encodeContextId(init.id)),
+      tenant: host.tenant,
     });
     metrics.activeContexts.inc();
   }

@@ -19,6 +19,9 @@ export interface JobSettings {
   signal: AbortSignal;
   gate: OutputGate;
   services: SpeechServices;
+  /** Passed to the synthesizer's scheduler: live streams go before downloads, tenants take turns. */
+  live: boolean;
+  tenant: string | undefined;
 }
 
 type Status = 'idle' | 'lookup' | 'synthesizing' | 'done' | 'failed';
@@ -136,7 +139,15 @@ export class SentenceJob {
     const onStage = (stage: 'frontend' | 'acoustic' | 'vocoder', seconds: number): void =>
       metrics.observeStage(stage, seconds);
     const neededAt = this.neededAt;
-    const chunks = voice.synthesize(prepared, { signal, speed, onStage, ...(neededAt ? { neededAt } : {}) });
+    const { live, tenant } = this.settings;
+    const chunks = voice.synthesize(prepared, {
+      signal,
+      speed,
+      onStage,
+      live,
+      ...(neededAt ? { neededAt } : {}),
+      ...(tenant === undefined ? {} : { tenant }),
+    });
     const iterator = chunks[Symbol.asyncIterator]();
     let finished = false;
     try {

@@ -31,6 +31,8 @@ export interface StreamInit {
   services: SpeechServices;
   tuning: Readonly<StreamTuning>;
   sink: SpeechSink;
+  /** Who is speaking (the token's tenant), so that tenants take turns when the workers are behind. */
+  tenant?: string;
 }
 
 /**
@@ -78,6 +80,8 @@ export class SpeechStream {
       signal,
       gate: init.gate,
       services: init.services,
+      live: init.tuning.live,
+      tenant: init.tenant,
     };
   }
 

@@ -89,4 +89,48 @@ void describe('e2e: speech core', () => {
     assert.ok(at >= 0 && at < fenceAt);
     await client.close();
   });
+
+  void test('the scheduler hears who asks: live for sockets, a download for HTTP; both refuse new work when overloaded', async () => {
+    const token = await signToken({ scope: 'tts', tenant: 'acme' });
+    const speak = (input: string) =>
+      fetch(`${gw.httpUrl}/v1/audio/speech`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+        body: JSON.stringify({ model: 'tts-1', input, response_format: 'pcm' }),
+      });
+    const seen = voices.voice.records.length;
+    const res = await speak('A download for later.');
+    assert.equal(res.status, 200);
+    await res.arrayBuffer();
+    const client = await StreamClient.connect(gw.wsUrl, { token });
+    client.send({ type: 'start', context_id: 'live' });
+    client.send({ type: 'text', context_id: 'live', text: 'Spoken as it is made.' });
+    client.send({ type: 'end', context_id: 'live' });
+    assert.equal((await client.finished('live')).type, 'done');
+    const asked = voices.voice.records.slice(seen).map((r) => [r.live, r.tenant]);
+    assert.deepEqual(asked, [
+      [false, 'acme'],
+      [true, 'acme'],
+    ]);
+
+    voices.voice.overloaded = true;
+    try {
+      const refused = await speak('Not now.');
+      assert.equal(refused.status, 503);
+      assert.equal(refused.headers.get('retry-after'), '1');
+      const body = (await refused.json()) as { error: { code: string } };
+      assert.equal(body.error.code, 'overloaded');
+      client.send({ type: 'start', context_id: 'later' });
+      const error = await client.waitFor<ErrorMessage>((m) => m.type === 'error' && m.context_id === 'later');
+      assert.equal(error.code, 'overloaded');
+      assert.equal(error.retryable, true);
+    } finally {
+      voices.voice.overloaded = false;
+    }
+    client.send({ type: 'start', context_id: 'after' });
+    client.send({ type: 'text', context_id: 'after', text: 'Back again.' });
+    client.send({ type: 'end', context_id: 'after' });
+    assert.equal((await client.finished('after')).type, 'done');
+    await client.close();
+  });
 });

@@ -18,10 +18,15 @@ export interface SynthesisRecord {
   completed: boolean;
   /** It stopped early: aborted, or its consumer stopped pulling. */
   stoppedEarly: boolean;
+  /** What the transport told the scheduler. */
+  live: boolean | undefined;
+  tenant: string | undefined;
 }
 
 export class RecordingSynthesizer implements Synthesizer {
   readonly records: SynthesisRecord[] = [];
+  /** Set by a test to play a machine over capacity. */
+  overloaded = false;
 
   constructor(private readonly inner: Synthesizer) {}
 
@@ -38,12 +43,22 @@ export class RecordingSynthesizer implements Synthesizer {
     return this.inner.modelHash;
   }
 
+  isOverloaded(): boolean {
+    return this.overloaded || this.inner.isOverloaded?.() === true;
+  }
+
   prepare(text: string): PreparedPhrase {
     return this.inner.prepare(text);
   }
 
   async *synthesize(phrase: PreparedPhrase, options?: SynthesizeOptions): AsyncIterable<SynthesisChunk> {
-    const record: SynthesisRecord = { chunks: 0, completed: false, stoppedEarly: false };
+    const record: SynthesisRecord = {
+      chunks: 0,
+      completed: false,
+      stoppedEarly: false,
+      live: options?.live,
+      tenant: options?.tenant,
+    };
     this.records.push(record);
     try {
       for await (const chunk of this.inner.synthesize(phrase, options)) {
