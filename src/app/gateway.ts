@@ -4,7 +4,13 @@
  */
 // First: uWS reads its settings from the environment when it loads.
 import '../server/uws-env.js';
-import { App, us_listen_socket_close, us_socket_local_port, type us_listen_socket } from 'uWebSockets.js';
+import {
+  App,
+  us_listen_socket_close,
+  us_socket_local_port,
+  type TemplatedApp,
+  type us_listen_socket,
+} from 'uWebSockets.js';
 import { createTokenVerifier, type TokenVerifier } from '../auth/index.js';
 import { SpeechgateError } from '../errors.js';
 import { Session } from '../session/index.js';
@@ -108,7 +114,7 @@ export function createGateway(deps: GatewayDeps, options: GatewayOptions = {}): 
           reject(new Error('gateway is shut down'));
           return;
         }
-        app.listen(host, port, (socket) => {
+        listenExclusive(app, host, port, (socket) => {
           if (socket === false) {
             reject(new Error(`cannot listen on ${host}:${port}`));
             return;
@@ -134,4 +140,18 @@ export function createGateway(deps: GatewayDeps, options: GatewayOptions = {}): 
       return connections.size;
     },
   };
+}
+
+/** uWS's LIBUS_LISTEN_EXCLUSIVE_PORT. */
+const EXCLUSIVE_PORT = 1;
+type ListenCallback = (socket: us_listen_socket | false) => void;
+type ListenWithOptions = (host: string, port: number, options: number, cb: ListenCallback) => unknown;
+
+/**
+ * Without the exclusive flag uWS sets SO_REUSEPORT, so a second gateway started on a busy port would
+ * silently share it with the first (the kernel splitting connections between them) instead of failing.
+ * uWS takes (host, port, options, cb); its typings lack that overload.
+ */
+function listenExclusive(app: TemplatedApp, host: string, port: number, cb: ListenCallback): void {
+  (app.listen as unknown as ListenWithOptions).call(app, host, port, EXCLUSIVE_PORT, cb);
 }
