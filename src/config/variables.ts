@@ -30,7 +30,7 @@ const GiB = 1024 * MiB;
 
 const int = (dflt: number, min: number, max: number): IntRange => ({ default: dflt, min, max });
 
-/** One synthesis worker per core: inference blocks the thread it runs on. */
+/** One synthesis process per core: inference blocks the thread it runs on. */
 export const DEFAULT_WORKERS = Math.min(8, usableCores());
 
 /**
@@ -175,8 +175,8 @@ export const VARIABLES: readonly Variable[] = [
     name: 'SPEECHGATE_WORKERS',
     group: 'Synthesis',
     help:
-      'Synthesis worker threads, each with its own ONNX sessions; on a GPU one drives the GPU and the others run ' +
-      'the acoustic model on the CPU (0 runs inference on the main thread).',
+      'Synthesis processes, each with its own ONNX sessions (a crash fails only its steps; it is replaced); on a ' +
+      'GPU one drives the GPU and the others run the acoustic model on the CPU (0 runs inference on the main thread).',
     defaultText: `the usable CPU cores (affinity, cgroup quota), at most 8 (here ${DEFAULT_WORKERS})`,
     int: int(DEFAULT_WORKERS, 0, 64),
   },

@@ -281,6 +281,10 @@ describe('StepScheduler', () => {
     for (let k = 0; k < 100; k++) scheduler.add(new FakeJob(`dl${k}`, [vocode(1)], now() + 1000, 'x', false));
     assert.equal(scheduler.backlog().liveSteps, 0);
     assert.equal(scheduler.isOverloaded(), false);
+    // Look-ahead due seconds from now is synthesis running ahead, not pressure.
+    for (let k = 0; k < 100; k++) scheduler.add(new FakeJob(`ahead${k}`, [vocode(1)], now() + 5000));
+    assert.equal(scheduler.backlog().liveSteps, 0);
+    assert.equal(scheduler.isOverloaded(), false);
     // 0.05 s assumed per step before any is measured: 21 waiting steps are more than a second.
     for (let k = 0; k < 20; k++) scheduler.add(new FakeJob(`live${k}`, [vocode(2)], now() + 1000));
     assert.equal(scheduler.backlog().liveSteps, 20);

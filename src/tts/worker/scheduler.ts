@@ -50,7 +50,8 @@ export interface SchedulerOptions extends OrderOptions {
   urgentMs?: number;
   /**
    * Overload: the live work ready to run would keep every runner busy for more than this many seconds
-   * (ready steps times the mean step time, per runner), or a live step is later than `overloadLateMs`.
+   * (ready steps due within that many seconds, times the mean step time, per runner), or a live step is
+   * later than `overloadLateMs`.
    * Defaults 1 s and 1500 ms.
    */
   overloadBacklogS?: number;
@@ -109,10 +110,15 @@ export class StepScheduler {
     const now = performance.now();
     let liveSteps = 0;
     let maxLateMs = 0;
+    // Only work due within the backlog horizon counts: look-ahead sentences due seconds from now are
+    // synthesis running ahead of playback, not pressure (counting them refused streams at 8 on 2 cores).
+    const horizon = now + this.overloadBacklogS * 1000;
     for (const job of this.jobs) {
       if (job.live === false || this.inFlight.has(job) || !job.next()) continue;
+      const deadline = job.deadline();
+      if (deadline > horizon) continue;
       liveSteps++;
-      maxLateMs = Math.max(maxLateMs, now - job.deadline());
+      maxLateMs = Math.max(maxLateMs, now - deadline);
     }
     const runners = Math.max(1, this.runners.filter((r) => r.alive).length);
     const liveSeconds = (liveSteps * this.meanStepS) / runners;
