@@ -2,6 +2,7 @@
  * Deterministic-ish measures for the cost bench: CPU time of this thread's work (process.cpuUsage, not
  * wall-clock, so a busy machine inflates it less), and quality measures of decoded audio against a reference.
  */
+import { fft } from '../voice-measures.js';
 
 /** CPU milliseconds one run of `work` takes: the least of `reps` runs after one warm-up run. */
 export function cpuMs(work: () => void, reps = 3): number {
@@ -14,37 +15,6 @@ export function cpuMs(work: () => void, reps = 3): number {
     best = Math.min(best, (used.user + used.system) / 1000);
   }
   return best;
-}
-
-/** In-place radix-2 FFT of (re, im); length a power of two. */
-function fft(re: Float64Array, im: Float64Array): void {
-  const n = re.length;
-  for (let i = 1, j = 0; i < n; i++) {
-    let bit = n >> 1;
-    for (; j & bit; bit >>= 1) j ^= bit;
-    j ^= bit;
-    if (i < j) {
-      [re[i], re[j]] = [re[j]!, re[i]!];
-      [im[i], im[j]] = [im[j]!, im[i]!];
-    }
-  }
-  for (let size = 2; size <= n; size <<= 1) {
-    const step = (-2 * Math.PI) / size;
-    for (let start = 0; start < n; start += size) {
-      for (let k = 0; k < size / 2; k++) {
-        const wr = Math.cos(step * k);
-        const wi = Math.sin(step * k);
-        const a = start + k;
-        const b = a + size / 2;
-        const tr = wr * re[b]! - wi * im[b]!;
-        const ti = wr * im[b]! + wi * re[b]!;
-        re[b] = re[a]! - tr;
-        im[b] = im[a]! - ti;
-        re[a] = re[a]! + tr;
-        im[a] = im[a]! + ti;
-      }
-    }
-  }
 }
 
 /** Power spectra (Hann window, hop = size / 2), bins 0..size/2. */
