@@ -1,21 +1,11 @@
 /**
  * The gateway's CPU time, so that a level's server CPU is (CPU seconds used) / (wall seconds). From
- * /proc/<pid>/stat when the bench knows the process (all threads, ONNX Runtime's included), otherwise
- * from the Prometheus counter process_cpu_seconds_total on /metrics.
+ * /proc when the bench knows the process: every thread of it and of its synthesis child processes (where
+ * ONNX Runtime runs), otherwise from the Prometheus counter process_cpu_seconds_total on /metrics, which
+ * sees the gateway process alone.
  */
 import { execFileSync } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
-
-/** utime + stime in clock ticks, from the text of /proc/<pid>/stat. */
-export function parseProcStatTicks(stat: string): number {
-  // The command name (field 2) is in parentheses and may hold spaces: count fields after the last ')'.
-  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const utime = Number(rest[11]);
-  const stime = Number(rest[12]);
-  if (!Number.isFinite(utime) || !Number.isFinite(stime))
-    throw new Error('unexpected /proc/<pid>/stat format');
-  return utime + stime;
-}
+import { treeCpuTicks } from './proc-tree.js';
 
 /** The value of process_cpu_seconds_total in a Prometheus text exposition, if present. */
 export function parseMetricsCpuSeconds(text: string): number | undefined {
@@ -47,11 +37,8 @@ export function procCpuProbe(pid: number): CpuProbe {
   return {
     source: 'proc',
     read: async () => {
-      try {
-        return parseProcStatTicks(await readFile(`/proc/${pid}/stat`, 'utf8')) / clockTicksPerSecond();
-      } catch {
-        return undefined;
-      }
+      const ticks = await treeCpuTicks(pid).catch(() => undefined);
+      return ticks === undefined ? undefined : ticks / clockTicksPerSecond();
     },
   };
 }

@@ -1,6 +1,6 @@
 /**
  * `npm run soak -- --minutes N --streams N`: the gateway (started here, CPU, cache off) under mixed
- * clients for N minutes; each minute the gateway's RSS (from /proc) and the clients' latencies are
+ * clients for N minutes; each minute the RSS of the gateway and its synthesis processes (from /proc) and the clients' latencies are
  * sampled into a table. Exits 1 on any error, on the gateway exiting, or on RSS growth after the
  * first minute beyond --rss-growth-mb; stops at once if RSS passes --rss-abort-mb (the machine's
  * safety, not a result).
@@ -8,9 +8,10 @@
  * Load: the default is 80 % of the 2-core capacity in the README's bench table (8 streams meet the
  * latency targets with no underrun, 16 underrun in half the streams: about 12), so 10 streams.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { startOwnGateway } from './gateway.js';
+import { treeRss } from './proc-tree.js';
 import { seededRandom } from './random.js';
 import { runSoakStream, type PathologicalLevel, type SoakEvent } from './soak-clients.js';
 import { formatSoakTable, minuteRow, soakVerdict, type MinuteRow } from './soak-report.js';
@@ -18,10 +19,9 @@ import { formatSoakTable, minuteRow, soakVerdict, type MinuteRow } from './soak-
 const CAPACITY_2_CORE_STREAMS = 12;
 const MINUTE_MS = 60_000;
 
+/** The gateway's RSS with its synthesis processes: they hold the models and the inference memory. */
 async function rssOf(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
-  const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
-  return kb === undefined ? 0 : Number(kb) * 1024;
+  return (await treeRss(pid)).bytes;
 }
 
 function log(line: string): void {
