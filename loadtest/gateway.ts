@@ -19,6 +19,8 @@ export interface OwnGatewayOptions {
   cache: boolean;
   readyTimeoutMs?: number;
   signal?: AbortSignal;
+  /** Variables set over the bench's own (e.g. NODE_ENV=production with a known secret). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface OwnGateway {
@@ -74,7 +76,7 @@ export async function startOwnGateway(options: OwnGatewayOptions): Promise<OwnGa
   const secret = randomBytes(32).toString('hex');
   const child = spawn(process.execPath, [main, 'serve'], {
     cwd: projectRoot(),
-    env: gatewayEnv(port, secret, options),
+    env: { ...gatewayEnv(port, secret, options), ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -196,8 +196,8 @@ export const VARIABLES: readonly Variable[] = [
   {
     name: 'SPEECHGATE_DEFAULT_VOICE',
     group: 'Synthesis',
-    help: 'Voice used when a request names none.',
-    defaultText: 'first voice found',
+    help: 'Voice used when a request names none (required when the voices folder holds several voices and no lj-en-us).',
+    defaultText: 'lj-en-us, or the only voice',
   },
   {
     name: 'SPEECHGATE_VOICE_ALIASES',

@@ -30,7 +30,6 @@ export function createLimits(cfg: LimitsConfig, redis?: Redis, options: LimitsOp
   checkLimit('maxConnectionsPerTenant', cfg.maxConnectionsPerTenant);
   checkLimit('maxContextsPerTenant', cfg.maxContextsPerTenant);
   checkLimit('charsPerMinute', cfg.charsPerMinute);
-  checkLimit('messagesPerSecond', cfg.messagesPerSecond);
   const prefix = options.keyPrefix ?? 'sg:lim';
   const leaseMs = options.leaseMs ?? 30_000;
   const timeoutMs = options.redisTimeoutMs ?? 250;
@@ -115,12 +114,6 @@ export function createLimits(cfg: LimitsConfig, redis?: Redis, options: LimitsOp
     });
   };
 
-  const messages = new RateLimiterMemory({
-    points: cfg.messagesPerSecond,
-    duration: 1,
-    keyPrefix: `${prefix}:msg`,
-  });
-
   const pending = new Set<Promise<unknown>>();
   let closed = false;
   const track = <T>(promise: Promise<T>): Promise<T> => {
@@ -160,19 +153,6 @@ export function createLimits(cfg: LimitsConfig, redis?: Redis, options: LimitsOp
         throw new SpeechgateError('rate_limited', 'character rate limit reached', {
           retryAfterSeconds: Math.max(1, Math.ceil(res.refused.msBeforeNext / 1000)),
         });
-      }),
-
-    consumeMessage: (connectionId: string): Promise<void> =>
-      guarded(async () => {
-        try {
-          await messages.consume(connectionId, 1);
-        } catch (err) {
-          if (!(err instanceof RateLimiterRes)) throw toSpeechgateError(err);
-          options.onReject?.('messages');
-          throw new SpeechgateError('rate_limited', 'message rate limit reached', {
-            retryAfterSeconds: Math.max(1, Math.ceil(err.msBeforeNext / 1000)),
-          });
-        }
       }),
 
     async close(): Promise<void> {

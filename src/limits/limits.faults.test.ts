@@ -19,7 +19,6 @@ const cfg: LimitsConfig = {
   maxConnectionsPerTenant: 3,
   maxContextsPerTenant: 2,
   charsPerMinute: 100,
-  messagesPerSecond: 5,
 };
 const LEASE_MS = 3000;
 const TIMEOUT_MS = 1000;

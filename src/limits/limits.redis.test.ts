@@ -11,7 +11,6 @@ const cfg: LimitsConfig = {
   maxConnectionsPerTenant: 3,
   maxContextsPerTenant: 2,
   charsPerMinute: 100,
-  messagesPerSecond: 5,
 };
 
 async function rejectsWith(promise: Promise<unknown>, code: string): Promise<SpeechgateError> {
@@ -166,7 +165,6 @@ void describe('Redis-backed limits against a real redis-server', () => {
 
       await limits.consumeChars('acme', 100);
       await rejectsWith(limits.consumeChars('acme', 1), 'rate_limited');
-      await limits.consumeMessage('conn-1');
 
       await heldOnRedis.release(); // Redis is gone: remembered for the reconciliation
       await Promise.all(local.map((l) => l?.release()));

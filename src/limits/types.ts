@@ -2,7 +2,6 @@ export interface LimitsConfig {
   maxConnectionsPerTenant: number;
   maxContextsPerTenant: number;
   charsPerMinute: number;
-  messagesPerSecond: number;
 }
 
 /** A held concurrency slot. release() is idempotent and never throws. */
@@ -20,12 +19,11 @@ export interface Limits {
    * 'message_too_large' when n alone exceeds the per-minute budget (waiting would never help).
    */
   consumeChars(tenant: string, n: number): Promise<void>;
-  /** Per-connection messages per second (always in process memory). Throws 'rate_limited'. */
-  consumeMessage(connectionId: string): Promise<void>;
   /** Waits for operations in flight; the Redis client, if any, stays the caller's to close. */
   close(): Promise<void>;
 }
 
+/** 'messages': the session's own per-connection message budget (src/session/message-budget.ts). */
 export type LimitName = 'connections' | 'contexts' | 'chars' | 'messages';
 
 export interface LimitsOptions {

@@ -79,8 +79,11 @@ async function upgrade(
     const data: ConnectionData = { id: randomUUID(), principal, lease, via: found.via };
     // Never echo the `bearer.<jwt>` entry: only our protocol name, or none.
     const protocol = selectProtocol(headers.protocols) ?? '';
-    // Not inside cork(): the socket's open handler (which sends `ready`) runs within upgrade(), and a
-    // socket opened inside a cork was seen closed right after `ready`, without a close frame (1006).
+    // Not inside res.cork(): when the upgraded socket keeps its address, uWS's cork() goes on after the
+    // callback to read HTTP response state from what is now WebSocket memory, and may shut the socket
+    // down right after `ready` (1006, no close frame; 0.1-3 % of sockets in issue 10). Uncorked, uWS
+    // writes the 101 itself, correctly; the price is uWS.js's "writes must be made from within a corked
+    // callback" warning on stderr, once per upgrade (docs/OPERATIONS.md).
     res.upgrade(data, headers.key, protocol, headers.extensions, context);
     deps.metrics.httpRequests.inc({ route: STREAM_ROUTE, status: '101' });
   } catch (err) {

@@ -174,13 +174,18 @@ export class Connections {
     const closedByServer = connection.socket.isClosed;
     connection.socket.markClosed();
     this.deps.metrics.activeConnections.dec();
+    // 1006 is uWS cutting the connection itself: its own words say why. Other reasons may come from the
+    // client and are not logged.
+    const uwsReason = code === 1006 ? Buffer.from(message).toString('utf8').slice(0, 123) : undefined;
+    // A text frame that is not UTF-8: uWS drops it before our handlers (no option turns that off), so the
+    // client cannot get its 1007; the operator at least sees it counted as the error it is.
+    if (uwsReason !== undefined && /UTF-8/i.test(uwsReason))
+      this.deps.metrics.errors.inc({ code: 'malformed_message' });
     connection.log.info(
       {
         event: 'connection_closed',
         closeCode: code,
-        // 1006 is uWS cutting the connection itself (e.g. a text frame that is not UTF-8): its own words say
-        // why. Other reasons may come from the client and are not logged.
-        ...(code === 1006 && { reason: Buffer.from(message).toString('utf8').slice(0, 123) }),
+        ...(uwsReason !== undefined && { reason: uwsReason }),
         durationMs: Date.now() - connection.openedAt,
       },
       'connection closed',

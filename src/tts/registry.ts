@@ -7,6 +7,26 @@ import type { SessionOptions } from './device.js';
 import { OnnxVoice } from './onnx-voice.js';
 import { WorkerPoolVoice } from './worker/pool-voice.js';
 
+/** The default among the bundled voices: named, so that adding a voice folder never changes it. */
+export const BUNDLED_DEFAULT_VOICE = 'lj-en-us';
+
+/**
+ * The voice used when a request names none, unless configured (SPEECHGATE_DEFAULT_VOICE): the only voice,
+ * else the bundled default. Several voices without either is a start-up error rather than a guess.
+ */
+export function chooseDefaultVoice(ids: readonly string[], configured?: string): string {
+  if (configured !== undefined) {
+    if (!ids.includes(configured))
+      throw new Error(`the default voice "${configured}" is not among the loaded voices (${ids.join(', ')})`);
+    return configured;
+  }
+  if (ids.length === 1) return ids[0]!;
+  if (ids.includes(BUNDLED_DEFAULT_VOICE)) return BUNDLED_DEFAULT_VOICE;
+  throw new Error(
+    `${ids.length} voices and no default: set SPEECHGATE_DEFAULT_VOICE to one of ${ids.join(', ')}`,
+  );
+}
+
 /** The voices a gateway serves, loaded from one folder of voice folders (each with a voice.json). */
 export class VoiceRegistry {
   private constructor(
@@ -47,9 +67,7 @@ export class VoiceRegistry {
     if (voices.length === 0)
       throw new Error('no voices: a voice folder holds voice.json, acoustic.onnx and vocoder.onnx');
     const map = new Map(voices.map((v) => [v.id, v]));
-    const chosen = defaultVoice ?? voices[0]?.id ?? '';
-    if (!map.has(chosen)) throw new Error(`the default voice "${chosen}" is not among the loaded voices`);
-    return new VoiceRegistry(map, chosen);
+    return new VoiceRegistry(map, chooseDefaultVoice([...map.keys()], defaultVoice));
   }
 
   get(id: string | undefined): Synthesizer {

@@ -1,8 +1,8 @@
 /**
  * Every close says why, and floods cost little: a flood of messages gets one `rate_limited` per window,
  * a silent context does not keep a connection open, contexts hold no encoder until they speak, sockets
- * survive their first moments, oversized tokens get JSON, invalid UTF-8 gets 1007, a slow reader gets
- * its 4008, and an HTTP client that never reads loses its slot.
+ * survive their first moments, oversized tokens get JSON (up to 64 KiB of headers), invalid UTF-8 is cut
+ * by uWS itself (1006, logged with its reason), a slow reader gets its 4008, and an HTTP client that never reads loses its slot.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -125,6 +125,7 @@ void describe('e2e: closes and floods', () => {
     // so the client sees 1006, not 1007 (see the report of issue 10); what the gateway can do is say why in
     // its log and release everything.
     const client = await StreamClient.connect(gw.wsUrl, { token: await signToken() });
+    const counted = await errorsCounted(gw, 'malformed_message');
     client.ws.send(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), { binary: false });
     const { code } = await client.closed;
     assert.equal(code, 1006);
@@ -134,21 +135,33 @@ void describe('e2e: closes and floods', () => {
     const logged = gw.logs.records().find((r) => r.event === 'connection_closed' && r.closeCode === 1006);
     console.log('uWS close reason:', logged?.reason);
     assert.match(String(logged?.reason), /UTF-8|utf-8|utf8/i);
+    assert.equal(await errorsCounted(gw, 'malformed_message'), counted + 1);
   });
 
-  void test('a token too large for a header line still gets a JSON answer', async () => {
-    const big = 'x'.repeat(8 * 1024);
-    const refused = await expectRefused(gw.wsUrl, { token: big });
-    assert.equal(refused.status, 401);
-    assert.match(String(refused.headers['content-type']), /application\/json/);
-    assert.equal((JSON.parse(refused.body) as { error: { code: string } }).error.code, 'unauthenticated');
+  void test('oversized tokens get a JSON answer up to 64 KiB of headers; beyond, uWS answers 431 itself', async () => {
+    const unauthenticated = (refused: {
+      status: number;
+      headers: Record<string, unknown>;
+      body: string;
+    }): void => {
+      assert.equal(refused.status, 401);
+      assert.match(String(refused.headers['content-type']), /application\/json/);
+      assert.equal((JSON.parse(refused.body) as { error: { code: string } }).error.code, 'unauthenticated');
+    };
+    unauthenticated(await expectRefused(gw.wsUrl, { token: 'x'.repeat(8 * 1024) }));
+    unauthenticated(await expectRefused(gw.wsUrl, { token: 'x'.repeat(40 * 1024) }));
+    unauthenticated(await expectRefused(gw.wsUrl, { query: `token=${'x'.repeat(40 * 1024)}` }));
     const res = await fetch(`${gw.httpUrl}/v1/audio/speech`, {
       method: 'POST',
-      headers: { Authorization: `Bearer ${big}`, 'Content-Type': 'application/json' },
+      headers: { Authorization: `Bearer ${'x'.repeat(40 * 1024)}`, 'Content-Type': 'application/json' },
       body: JSON.stringify({ input: 'Hi.' }),
     });
     assert.equal(res.status, 401);
     assert.match(res.headers.get('content-type') ?? '', /application\/json/);
+    // Past UWS_HTTP_MAX_HEADERS_SIZE (src/server/uws-env.ts) no handler runs: uWS's own short answer.
+    const beyond = await expectRefused(gw.wsUrl, { token: 'x'.repeat(70 * 1024) });
+    assert.equal(beyond.status, 431);
+    assert.equal(beyond.headers.connection, 'close');
   });
 
   void test('a reader that stalls, then reads, gets its slow_consumer error and close 4008', async () => {
