@@ -5,7 +5,7 @@
  * synthesis processes) before, at peak and after, wall time, the result, and the healthy tenant's
  * time to first audio before and during the case.
  *
- *   npm run probe:pathological [-- --all] [--timeout-s 120] [--json /tmp/probe.json]
+ *   npm run probe:pathological [-- --all] [--timeout-s 120] [--baseline-s 20] [--json /tmp/probe.json]
  *
  * Without --all: the texts of the issue's table and probe. Timings depend on the machine and its load.
  */
@@ -60,7 +60,7 @@ interface Row {
 }
 
 interface Outcome {
-  /** `done`, `error:<code>` or `closed:<code>` (the connection ended first), or `timeout`. */
+  /** `done`, `error:<code>`, `closed:<code>` (the connection ended first) or still speaking at the timeout. */
   result: string;
   audioSeconds: number;
   ttfaMs?: number;
@@ -77,7 +77,7 @@ async function speak(url: string, token: string, text: string, timeoutMs: number
       clearTimeout(timer);
       resolve({ result, audioSeconds: frames * 0.02, ttfaMs });
     };
-    const timer = setTimeout(() => finish('timeout'), timeoutMs);
+    const timer = setTimeout(() => finish('still speaking at the timeout'), timeoutMs);
     ws.on('error', () => undefined);
     ws.on('close', (code) => finish(`closed:${code}`));
     ws.on('unexpected-response', (_req, res) => finish(`refused:${res.statusCode}`));
@@ -130,6 +130,7 @@ async function main(): Promise<void> {
     options: {
       all: { type: 'boolean', default: false },
       'timeout-s': { type: 'string', default: '120' },
+      'baseline-s': { type: 'string', default: '20' },
       json: { type: 'string' },
     },
   });
@@ -145,7 +146,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   try {
     const healthy = healthyTenant(gw, secret);
-    await sleep(8000); // baseline: the healthy tenant alone
+    await sleep(Number(values['baseline-s']) * 1000); // baseline: the healthy tenant alone
     const baseline = median(healthy.ttfas.map((t) => t.ms));
     console.log(
       `healthy tenant alone: TTFA median ${baseline.toFixed(0)} ms (${healthy.ttfas.length} sentences)`,

@@ -5,10 +5,10 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { defaultGatewayMain, gatewayEnv } from '../../loadtest/gateway.js';
 import { signBenchToken } from '../../loadtest/jwt.js';
+import { treeRss } from '../../loadtest/proc-tree.js';
 import { freePort } from '../helpers/free-port.js';
 import { projectRoot } from '../../src/util/paths.js';
 
@@ -21,7 +21,7 @@ export interface FuzzGateway {
   readonly crashed: string | undefined;
   /** The last few KB of its stdout and stderr. */
   output(): string;
-  /** Resident set size from /proc, in bytes. */
+  /** Resident set size of the gateway and its synthesis processes, in bytes. */
   rss(): Promise<number>;
   stop(): Promise<void>;
 }
@@ -93,11 +93,8 @@ export async function startFuzzGateway(extraEnv: Record<string, string> = {}): P
       return crashed;
     },
     output: () => tail,
-    async rss() {
-      const status = await readFile(`/proc/${pid}/status`, 'utf8');
-      const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
-      return kb === undefined ? 0 : Number(kb) * 1024;
-    },
+    // The whole tree: synthesis runs in child processes, where most of the memory is.
+    rss: async () => (await treeRss(pid)).bytes,
     stop,
   };
 }
