@@ -5,7 +5,7 @@
  * to the format's rate, Opus at 48 kHz, complexity 10) against the current defaults, with the quality of each
  * choice against the unencoded audio.
  *   npm run bench:cost [-- --wav voice.wav] [--json out.json] [--quick] [--only synthesis,opus,idle]
- *     [--contexts 200] [--voice ID]
+ *     [--contexts 200] [--voice ID] [--vocoder candidate.onnx]
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -15,7 +15,7 @@ import { opusSection } from './cost/opus-section.js';
 import { formatsSection, pipelineSection } from './cost/pipeline-section.js';
 import { resamplingSection } from './cost/resampling-section.js';
 import type { CostRun } from './cost/run.js';
-import { synthesisSection } from './cost/synthesis-section.js';
+import { synthesisSection, vocoderVariantSection } from './cost/synthesis-section.js';
 import { voiceAudio } from './cost/voice-audio.js';
 
 const { values } = parseArgs({
@@ -26,6 +26,7 @@ const { values } = parseArgs({
     quick: { type: 'boolean' },
     contexts: { type: 'string', default: '200' },
     only: { type: 'string' },
+    vocoder: { type: 'string' },
   },
 });
 
@@ -38,7 +39,7 @@ const SECTIONS: [string, (run: CostRun) => Promise<void>][] = [
   ['idle', idleSection],
 ];
 const only = values.only?.split(',');
-const unknown = only?.filter((s) => !SECTIONS.some(([name]) => name === s)) ?? [];
+const unknown = only?.filter((s) => s !== 'vocoder' && !SECTIONS.some(([name]) => name === s)) ?? [];
 if (unknown.length > 0) throw new Error(`--only: no section ${unknown.join(', ')}`);
 
 const audio = await voiceAudio(values.wav, values.voice);
@@ -57,5 +58,6 @@ console.log(
 );
 console.log('CPU ms per second of audio (÷10 = % of one core per stream).\n');
 for (const [name, section] of SECTIONS) if (!only || only.includes(name)) await section(run);
+if (values.vocoder && (!only || only.includes('vocoder'))) await vocoderVariantSection(run, values.vocoder);
 console.log(`\nDefaults now: Opus ${OPUS_APPLICATION}, complexity ${OPUS_COMPLEXITY}.`);
 if (values.json) writeFileSync(values.json, JSON.stringify(run.results, null, 1) + '\n');

@@ -1,4 +1,5 @@
 /** Synthesis stages under each ONNX session setting, and what the vocoder's chunking costs. */
+import { compareVocoder } from './vocoder-variant.js';
 import { contextOverhead, sessionSettings, synthesisCost, vocoderCalls } from './synthesis.js';
 import { perSecond, type CostRun } from './run.js';
 import { COST_PARAGRAPHS } from './voice-audio.js';
@@ -25,4 +26,17 @@ export async function synthesisSection(run: CostRun): Promise<void> {
   for (const c of calls)
     console.log(`| ${c.frames} | ${c.cpuMsPerCall.toFixed(2)} | ${c.cpuMsPerFrame.toFixed(3)} |`);
   run.results['vocoderCalls'] = { contextOverhead: overhead, calls };
+}
+
+/** --vocoder FILE: a candidate vocoder's CPU and distance against the voice's own. */
+export async function vocoderVariantSection(run: CostRun, file: string): Promise<void> {
+  const { base, variant } = await compareVocoder(COST_PARAGRAPHS, file, run.voice);
+  console.log(`\n## Candidate vocoder ${file}\n`);
+  console.log(
+    `- CPU ms per frame: voice's ${base.toFixed(3)}, candidate ${variant.cpuMsPerFrame.toFixed(3)}`,
+  );
+  console.log(
+    `- candidate vs voice's output: mel-band distance ${variant.melDb.toFixed(2)} dB, SNR ${variant.snrDb.toFixed(1)} dB`,
+  );
+  run.results['vocoderVariant'] = { file, baseCpuMsPerFrame: base, ...variant };
 }
