@@ -68,6 +68,7 @@ void test('a level adds up TTFA, RTF, gaps, underruns, CPU and errors from its c
   assert.equal(level.audio_ms_total, 2000);
   assert.ok(Math.abs((level.rtf.max ?? 0) - 1000 / 491) < 1e-9);
   assert.equal(level.server_cpu_percent, 50);
+  assert.equal(level.server_cpu_ms_per_audio_s, 500); // 1 CPU second over 2 s of audio
   assert.equal(level.client_cpu_percent, 5);
   assert.deepEqual(level.per_context[2]?.ttfa_ms, null);
 });
@@ -80,6 +81,7 @@ void test('a level without contexts reports no CPU rather than a division by nea
     100,
   );
   assert.equal(level.server_cpu_percent, null);
+  assert.equal(level.server_cpu_ms_per_audio_s, null);
   assert.equal(level.client_cpu_percent, null);
   assert.deepEqual(level.connect_errors, ['upgrade refused: HTTP 401']);
 });

@@ -57,6 +57,11 @@ export interface LevelSummary {
   audio_ms_total: number;
   wall_ms: number;
   server_cpu_percent: number | null;
+  /**
+   * Gateway CPU (its synthesis processes included) per second of audio delivered, in ms: the per-stream cost,
+   * which needs no division by a stream count (÷10 = % of one core per real-time stream).
+   */
+  server_cpu_ms_per_audio_s: number | null;
   client_cpu_percent: number | null;
   per_context: ContextSummary[];
 }
@@ -145,9 +150,17 @@ export function summarizeLevel(
     server_cpu_percent: measured
       ? cpuPercent(run.serverCpuSeconds.before, run.serverCpuSeconds.after, run.wallMs)
       : null,
+    server_cpu_ms_per_audio_s: measured ? cpuPerAudioSecond(run, perContext) : null,
     client_cpu_percent: clientCpu,
     per_context: perContext,
   };
+}
+
+function cpuPerAudioSecond(run: LevelRun, contexts: readonly ContextSummary[]): number | null {
+  const { before, after } = run.serverCpuSeconds;
+  const audioMs = contexts.reduce((n, c) => n + c.audio_ms, 0);
+  if (before === undefined || after === undefined || audioMs <= 0) return null;
+  return ((after - before) * 1000) / (audioMs / 1000);
 }
 
 // ── table ──────────────────────────────────────────────────────────────────────────────────────────────
@@ -178,6 +191,7 @@ const COLUMNS: Column[] = [
   { title: 'underrun streams', cell: (s) => `${s.underrun_streams}/${s.contexts}` },
   { title: 'underrun ms', cell: (s) => ms(s.underrun_ms_total) },
   { title: 'server CPU %', cell: (s) => fixed(0)(s.server_cpu_percent) },
+  { title: 'CPU ms/audio s', cell: (s) => fixed(1)(s.server_cpu_ms_per_audio_s) },
   { title: 'bench CPU %', cell: (s) => fixed(0)(s.client_cpu_percent) },
   { title: 'errors', cell: (s) => String(s.errors) },
 ];

@@ -34,11 +34,12 @@ const int = (dflt: number, min: number, max: number): IntRange => ({ default: df
 export const DEFAULT_WORKERS = Math.min(8, usableCores());
 
 /**
- * Encoding moves off the event loop from 8 cores up, one thread per 2 cores: a thread resamples and encodes
- * some 35 real-time streams, and streams that run ahead of real time need more (4 threads were 75 % busy at
- * 64 streams on a 16-core GPU host). On smaller machines an extra thread only competes with inference.
+ * Encoding moves off the event loop from 8 cores up, one thread per 4 cores: resampling and Opus now cost
+ * about 3 ms of CPU per audio second (npm run bench:cost), so a thread carries some 300 real-time streams, and a
+ * 16-core host's 1,000-stream goal needs about 3 cores of it. On smaller machines a thread only competes with
+ * inference.
  */
-export const DEFAULT_ENCODER_THREADS = usableCores() >= 8 ? Math.floor(usableCores() / 2) : 0;
+export const DEFAULT_ENCODER_THREADS = usableCores() >= 8 ? Math.floor(usableCores() / 4) : 0;
 
 export const VARIABLES: readonly Variable[] = [
   // Server
@@ -184,7 +185,7 @@ export const VARIABLES: readonly Variable[] = [
     name: 'SPEECHGATE_ENCODER_THREADS',
     group: 'Synthesis',
     help: 'Threads that resample and encode audio (0 encodes on the main thread).',
-    defaultText: `half the CPU cores from 8 cores up, else 0 (here ${DEFAULT_ENCODER_THREADS})`,
+    defaultText: `a quarter of the CPU cores from 8 cores up, else 0 (here ${DEFAULT_ENCODER_THREADS})`,
     int: int(DEFAULT_ENCODER_THREADS, 0, 64),
   },
   {

@@ -15,6 +15,14 @@ export interface SessionOptions {
    * allocator's own reuse costs little (see scripts/memory-probe.ts).
    */
   memArena?: boolean;
+  /**
+   * Whether idle intra-op threads spin waiting for work (default off; onnxruntime's own default is on). Only
+   * matters with threads > 1: with 2 threads on the 2-core dev machine, spinning doubled the vocoder's CPU per
+   * audio second (117 vs 62 ms, npm run bench:cost) for the same wall time, CPU that other streams need.
+   */
+  spinning?: boolean;
+  /** Graph optimisation level (default 'all'). */
+  graphLevel?: 'disabled' | 'basic' | 'extended' | 'all';
 }
 
 /**
@@ -37,10 +45,11 @@ export async function createSession(
       executionProviders: [options.device],
       intraOpNumThreads: options.threads,
       interOpNumThreads: 1,
-      graphOptimizationLevel: 'all',
+      graphOptimizationLevel: options.graphLevel ?? 'all',
       enableCpuMemArena: options.memArena ?? false,
       // Memory patterns plan buffers for one input shape; every phrase has another, so they only hold memory.
       enableMemPattern: false,
+      extra: { session: { intra_op: { allow_spinning: options.spinning ? '1' : '0' } } },
     });
   } catch (err) {
     const hint =
