@@ -127,7 +127,10 @@ function fillSelects(info: ReadyInfo): void {
         new Option(`${v.name} (${v.language})`, v.id, v.id === info.defaultVoice, v.id === info.defaultVoice),
     ),
   );
-  const formats = Object.entries(info.formats).flatMap(([enc, rates]) => rates.map((r) => `${enc}@${r}`));
+  // The player plays every format but mp3 (made for saving, see docs/PROTOCOL.md).
+  const formats = Object.entries(info.formats)
+    .filter(([enc]) => enc !== 'mp3')
+    .flatMap(([enc, rates]) => rates.map((r) => `${enc}@${r}`));
   const auto = `${autoFormat.encoding}@${autoFormat.sampleRate}`;
   ui.format.replaceChildren(
     new Option(`auto (${auto})`, 'auto', true, true),

@@ -11,6 +11,7 @@ const DEFAULT_RATES: Record<AudioEncoding, number> = {
   pcm_s16le: 24000,
   mulaw: 8000,
   alaw: 8000,
+  mp3: 24000,
 };
 
 export function wireFormat(format: NonNullable<ContextOptions['format']>): Partial<FormatSpec> {

@@ -6,7 +6,12 @@
 
 export const PROTOCOL = 'speechgate.v1';
 
-export type AudioEncoding = 'opus' | 'pcm_s16le' | 'mulaw' | 'alaw';
+/**
+ * 'mp3': MPEG audio (LAME, 64 kbit/s CBR, mono) at 16, 22.05, 24 (default) or 48 kHz. Each binary frame still
+ * stands for 20 ms of the timeline but carries the MP3 bytes the encoder completed meanwhile (often none);
+ * the payloads concatenated are one MP3 stream. See docs/PROTOCOL.md, "MP3".
+ */
+export type AudioEncoding = 'opus' | 'pcm_s16le' | 'mulaw' | 'alaw' | 'mp3';
 
 export interface FormatSpec {
   encoding: AudioEncoding;
@@ -53,6 +58,7 @@ export interface ReadyMessage {
   session_id: string;
   voices: VoiceDescription[];
   default_voice: string;
+  /** Rates per encoding, the default first. */
   formats: Record<AudioEncoding, number[]>;
   limits: { max_contexts: number; max_message_bytes: number; chars_per_minute: number };
 }

@@ -76,7 +76,7 @@ export function readyMessage(overrides: Partial<ReadyMessage> = {}): ReadyMessag
     session_id: 'sess-1',
     voices: [{ id: 'alba', name: 'Alba', language: 'en-GB', sample_rate: 22050 }],
     default_voice: 'alba',
-    formats: { opus: [48000, 24000], pcm_s16le: [24000, 16000], mulaw: [8000], alaw: [8000] },
+    formats: { opus: [48000, 24000], pcm_s16le: [24000, 16000], mulaw: [8000], alaw: [8000], mp3: [24000] },
     limits: { max_contexts: 8, max_message_bytes: 65536, chars_per_minute: 50000 },
     ...overrides,
   };

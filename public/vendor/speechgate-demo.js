@@ -530,6 +530,7 @@
     pcm_s16le: 24e3,
     mulaw: 8e3,
     alaw: 8e3,
+    mp3: 24e3,
   };
   function wireFormat(format) {
     if (typeof format === 'string') return { encoding: format };
@@ -903,6 +904,9 @@
     close() {}
   };
   function createFrameDecoder(format, output, onError) {
+    if (format.encoding === 'mp3') {
+      throw new SpeechgateError('unsupported_format', 'the player does not play mp3; use opus or pcm_s16le');
+    }
     if (format.encoding !== 'opus') return new SampleFrameDecoder(format, output);
     if (typeof AudioDecoder === 'undefined') {
       throw new SpeechgateError(
@@ -1299,7 +1303,9 @@ ${PROCESSOR_SOURCE}`;
           ),
       ),
     );
-    const formats = Object.entries(info.formats).flatMap(([enc, rates]) => rates.map((r) => `${enc}@${r}`));
+    const formats = Object.entries(info.formats)
+      .filter(([enc]) => enc !== 'mp3')
+      .flatMap(([enc, rates]) => rates.map((r) => `${enc}@${r}`));
     const auto = `${autoFormat.encoding}@${autoFormat.sampleRate}`;
     ui.format.replaceChildren(
       new Option(`auto (${auto})`, 'auto', true, true),

@@ -122,7 +122,10 @@ void describe('parseClientMessage', () => {
     rejects(start({ encoding: 'opus', sampleRate: 48000 }), 'malformed_message');
     rejects(start({ encoding: 1 }), 'malformed_message');
     rejects(start({ sample_rate: '8000' }), 'malformed_message');
-    rejects(start({ encoding: 'mp3' }), 'unsupported_format');
+    rejects(start({ encoding: 'aac' }), 'unsupported_format');
+    rejects(start({ encoding: 'mp3', sample_rate: 8000 }), 'unsupported_format');
+    const mp3 = parseClientMessage(start({ encoding: 'mp3' }));
+    assert.deepEqual(mp3.type === 'start' && mp3.format, { encoding: 'mp3', sample_rate: 24000 });
     rejects(start({ encoding: 'mulaw', sample_rate: 16000 }), 'unsupported_format');
     rejects(start({ encoding: 'pcm_s16le', sample_rate: 16000.5 }), 'unsupported_format');
   });

@@ -7,8 +7,8 @@ import {
   ProtocolError,
   type ClientMessage,
 } from '@speechgate/client/protocol';
-import { parseAudioFormat } from '../audio/format.js';
 import { SpeechgateError } from '../errors.js';
+import { parseOutputFormat, wireFormat } from './output-format.js';
 
 export { MAX_SPEED, MIN_SPEED, peekContextId } from '@speechgate/client/protocol';
 
@@ -20,11 +20,9 @@ export { MAX_SPEED, MIN_SPEED, peekContextId } from '@speechgate/client/protocol
 export function parseClientMessage(data: string): ClientMessage {
   try {
     return parseWire(data, {
-      // Throws unsupported_format for an unknown encoding or a rate the encoding does not offer.
-      checkFormat: ({ encoding, sample_rate }) => {
-        const parsed = parseAudioFormat({ encoding, sampleRate: sample_rate });
-        return { encoding: parsed.encoding, sample_rate: parsed.sampleRate };
-      },
+      // Throws unsupported_format for an unknown encoding (mp3 included) or a rate the encoding does not offer.
+      checkFormat: ({ encoding, sample_rate }) =>
+        wireFormat(parseOutputFormat({ encoding, sampleRate: sample_rate })),
     });
   } catch (err) {
     if (err instanceof ProtocolError) throw new SpeechgateError(err.code, err.message);

@@ -15,6 +15,7 @@ import {
 import { FRAME_MS, SpeechStream, type SpeechSink } from '../speech/index.js';
 import type { Synthesizer } from '../tts/engine.js';
 import type { ContextHost } from './host.js';
+import type { Mp3Frame, Mp3Frames } from './mp3-frames.js';
 
 export interface ContextInit {
   id: string;
@@ -23,6 +24,8 @@ export interface ContextInit {
   speed: number;
   lease: Lease;
   host: ContextHost;
+  /** Set when the client asked for mp3: `format` is then s16le PCM at the MP3's rate. */
+  mp3?: Mp3Frames;
 }
 
 export class Context {
@@ -99,8 +102,11 @@ export class Context {
   }
 
   private sink(idBytes: Uint8Array): SpeechSink {
-    const { host, id } = this.init;
+    const { host, id, mp3 } = this.init;
     const context_id = id;
+    const sendAll = (frames: Mp3Frame[]): void => {
+      for (const f of frames) host.sendFrame(encodeAudioFrame(idBytes, f.sequence, f.flags, f.payload));
+    };
     return {
       sentence: (s) =>
         host.sendMessage({
@@ -122,7 +128,8 @@ export class Context {
         }),
       frame: (f) => {
         const flags = (f.sentenceStart ? FLAG_SENTENCE_START : 0) | (f.sentenceEnd ? FLAG_SENTENCE_END : 0);
-        host.sendFrame(encodeAudioFrame(idBytes, f.sequence, flags, f.payload));
+        if (mp3) sendAll(mp3.frame(f.sequence, flags, f.payload, f.sentenceEnd));
+        else host.sendFrame(encodeAudioFrame(idBytes, f.sequence, flags, f.payload));
       },
       sentenceDone: (s) => {
         if (s.frames === 0) return;
@@ -131,8 +138,12 @@ export class Context {
           audioSeconds: (s.frames * FRAME_MS) / 1000,
         });
       },
-      flushed: () => host.sendMessage({ type: 'flushed', context_id }),
+      flushed: () => {
+        if (mp3) sendAll(mp3.flushed());
+        host.sendMessage({ type: 'flushed', context_id });
+      },
       done: (summary) => {
+        if (mp3) sendAll(mp3.done());
         host.sendMessage({
           type: 'done',
           context_id,

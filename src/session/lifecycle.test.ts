@@ -121,7 +121,7 @@ void describe('Session lifecycle', () => {
     session.handleMessage(new Uint8Array([0x7b, 0xff, 0x7d]), false);
     send(session, { type: 'text', context_id: 'nope', text: 'hi' });
     send(session, { type: 'start', context_id: 'c', voice: 'nobody' });
-    send(session, { type: 'start', context_id: 'c', format: { encoding: 'mp3' } });
+    send(session, { type: 'start', context_id: 'c', format: { encoding: 'aac' } });
     await socket.until(() => socket.messages('error').length === 8, 'eight errors');
     const errors = socket
       .messages('error')

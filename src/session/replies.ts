@@ -1,9 +1,9 @@
 /** Server messages that do not belong to a context's audio: `ready` and `error`. */
-import { SUPPORTED_RATES, type AudioEncoding } from '../audio/format.js';
 import type { SpeechgateError } from '../errors.js';
 import { PROTOCOL, type ErrorMessage, type ReadyMessage } from '../protocol/messages.js';
 import type { Synthesizer } from '../tts/engine.js';
 import type { GatewayDeps } from '../gateway-deps.js';
+import { outputRates } from '../protocol/output-format.js';
 
 /** BCP 47 "undetermined", for a synthesizer that does not state its language. */
 const UNKNOWN_LANGUAGE = 'und';
@@ -13,10 +13,7 @@ function languageOf(voice: Synthesizer): string {
 }
 
 export function readyMessage(sessionId: string, deps: GatewayDeps): ReadyMessage {
-  const formats = {} as Record<AudioEncoding, number[]>;
-  for (const [encoding, rates] of Object.entries(SUPPORTED_RATES)) {
-    formats[encoding as AudioEncoding] = [...rates];
-  }
+  const formats = outputRates();
   const { limits } = deps.config;
   return {
     type: 'ready',

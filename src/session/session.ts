@@ -11,7 +11,6 @@
  * Other messages are charged on arrival (message-budget.ts): one over the budget is dropped in O(1), and
  * a flood gets one `rate_limited` per second rather than one per message.
  */
-import { parseAudioFormat } from '../audio/format.js';
 import { SpeechgateError, toSpeechgateError } from '../errors.js';
 import { CONCURRENCY_RETRY_AFTER_SECONDS } from '../limits/index.js';
 import type {
@@ -23,9 +22,11 @@ import type {
   StartMessage,
 } from '../protocol/messages.js';
 import { parseClientMessage, peekContextId } from '../protocol/parse.js';
+import { parseOutputFormat } from '../protocol/output-format.js';
 import { SendGate } from './backpressure.js';
 import { admitNewStream } from '../speech/index.js';
 import { Context } from './context.js';
+import { Mp3Frames } from './mp3-frames.js';
 import { MessageBudget, type Verdict } from './message-budget.js';
 import { DEFAULT_TUNING, type ContextHost, type SessionTuning } from './host.js';
 import { causeForLog, errorMessage, readyMessage } from './replies.js';
@@ -304,9 +305,11 @@ export class Session {
     }
     const voice = voices.get(message.voice);
     admitNewStream(voice);
-    const format = parseAudioFormat(
+    const output = parseOutputFormat(
       message.format && { encoding: message.format.encoding, sampleRate: message.format.sample_rate },
     );
+    const format = output.audio;
+    const mp3 = output.mp3 ? await Mp3Frames.open(format.sampleRate) : undefined;
     const lease = await limits.acquireContext(this.tenant);
     if (this.closed) {
       void lease.release();
@@ -314,7 +317,7 @@ export class Session {
     }
     // No encoder yet: a context opens its own (a WASM resampler) once it has something to say.
     const speed = message.speed ?? 1;
-    this.contexts.set(id, new Context({ id, voice, format, speed, lease, host: this.host }));
+    this.contexts.set(id, new Context({ id, voice, format, speed, lease, host: this.host, mp3 }));
   }
 
   private contextEnded(contextId: string): void {

@@ -106,6 +106,10 @@ export function createFrameDecoder(
   output: DecodedCallback,
   onError: DecodeErrorCallback,
 ): FrameDecoder {
+  if (format.encoding === 'mp3') {
+    // MP3 frames do not line up with the 20 ms frames: it is for saving or for players that take a stream.
+    throw new SpeechgateError('unsupported_format', 'the player does not play mp3; use opus or pcm_s16le');
+  }
   if (format.encoding !== 'opus') return new SampleFrameDecoder(format, output);
   if (typeof AudioDecoder === 'undefined') {
     throw new SpeechgateError(

@@ -78,7 +78,9 @@ export async function speak(options: SayOptions, io: SpeakIO): Promise<SpeakResu
       ctx.firstFrameAt !== undefined && ctx.firstTextAt !== undefined
         ? ctx.firstFrameAt - ctx.firstTextAt
         : undefined;
-    return { done, format: ctx.format ?? options.format, voice, firstAudioMs, bytes };
+    // The gateway answers with the encoding asked for (never mp3 here), its rate defaulted.
+    const format = (ctx.format as AudioFormat | undefined) ?? options.format;
+    return { done, format, voice, firstAudioMs, bytes };
   } finally {
     io.signal.removeEventListener('abort', closeClient);
     client.close();
