@@ -67,3 +67,12 @@ def save_atomic(obj, path):
     tmp = path + ".tmp"
     torch.save(obj, tmp)
     os.replace(tmp, path)
+
+
+def bf16_autocast(device):
+    """bfloat16 autocast on CUDA, nothing elsewhere (PyTorch 1.x checks CUDA even for a disabled CUDA autocast)."""
+    import contextlib
+
+    if device.type != "cuda":
+        return contextlib.nullcontext()
+    return torch.autocast("cuda", dtype=torch.bfloat16)

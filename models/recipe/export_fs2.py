@@ -18,6 +18,9 @@ from fs2 import FastSpeech2, FastSpeech2Export
 from hifigan import Generator, load_pretrained
 from train_acoustic import symbol_min_frames
 
+# PyTorch 2 defaults to the dynamo exporter; the TorchScript one (the only one in 1.x) is what the voices use.
+LEGACY_EXPORTER = {"dynamo": False} if int(torch.__version__.split(".")[0]) >= 2 else {}
+
 
 def load_fs2(path, device="cpu"):
     ck = torch.load(path, map_location=device)
@@ -36,7 +39,7 @@ def export_acoustic(model, speaker, n_symbols, out_path):
     torch.onnx.export(wrapper, (ids, scale), out_path, input_names=["ids", "length_scale"],
                       output_names=["mel", "durations"],
                       dynamic_axes={"ids": {1: "tokens"}, "mel": {2: "frames"}, "durations": {1: "tokens"}},
-                      opset_version=17, dynamo=False)
+                      opset_version=17, **LEGACY_EXPORTER)
     sess = ort.InferenceSession(out_path, providers=["CPUExecutionProvider"])
     worst, rng = 0.0, np.random.default_rng(0)
     for n in (5, 23, 80):
@@ -65,7 +68,7 @@ def export_vocoder(gen, out_path):
     x = torch.randn(1, 80, 40) - 5
     torch.onnx.export(gen, (x,), out_path, input_names=["mel"], output_names=["audio"],
                       dynamic_axes={"mel": {0: "batch", 2: "frames"}, "audio": {0: "batch", 2: "samples"}},
-                      opset_version=17, dynamo=False)
+                      opset_version=17, **LEGACY_EXPORTER)
     sess = ort.InferenceSession(out_path, providers=["CPUExecutionProvider"])
     worst = 0.0
     for b, t in ((1, 7), (1, 100), (3, 32)):

@@ -26,7 +26,8 @@ class VarianceEmbedding(nn.Module):
 
 class FastSpeech2(nn.Module):
     def __init__(self, n_symbols, n_speakers, min_frames, dim=192, heads=2, enc_layers=4, dec_layers=4,
-                 ffn_dim=384, enc_kernel=3, dec_kernel=5, n_mels=80, dropout=0.2, var_dropout=0.5):
+                 ffn_dim=384, enc_kernel=3, dec_kernel=5, n_mels=80, dropout=0.2, var_dropout=0.5,
+                 pitch_dropout=None):
         super().__init__()
         self.config = dict(n_symbols=n_symbols, n_speakers=n_speakers, dim=dim, heads=heads,
                            enc_layers=enc_layers, dec_layers=dec_layers, ffn_dim=ffn_dim, enc_kernel=enc_kernel,
@@ -38,7 +39,9 @@ class FastSpeech2(nn.Module):
         self.encoder = nn.ModuleList(FFTBlock(dim, heads, ffn_dim, enc_kernel, dropout) for _ in range(enc_layers))
         # Heavy dropout in the predictors (FastSpeech 2 uses 0.5): with an hour of speech they memorise otherwise.
         self.duration = DurationPredictor(dim, dropout=var_dropout)
-        self.pitch = DurationPredictor(dim, dropout=var_dropout)  # same shape of network: a scalar per token
+        # Pitch may take less: at 0.5 it learned little more than each speaker's mean (flat intonation).
+        pitch_dropout = var_dropout if pitch_dropout is None else pitch_dropout
+        self.pitch = DurationPredictor(dim, dropout=pitch_dropout)  # same shape of network: a scalar per token
         self.energy = DurationPredictor(dim, dropout=var_dropout)
         self.pitch_embed = VarianceEmbedding(dim)
         self.energy_embed = VarianceEmbedding(dim)

@@ -1,6 +1,7 @@
 """Train the multi-speaker FastSpeech 2 model (fs2.py) on a clip pack with the aligner's durations, for a
-wall-clock budget. Pitch and energy targets are token averages: log F0 over a token's voiced frames (YIN,
-from the pack) and the mean log mel, both normalised over the training set. Resumable: --init continues
+wall-clock budget. Pitch and energy targets are token averages: log F0 over a token's voiced frames (YIN, from
+the pack; --f0 interp: of the contour interpolated across unvoiced frames) and the mean log mel, both
+normalised per speaker. Resumable: --init continues
 from a previous run's weights with a fresh schedule (checkpoints carry fp16 weights to stay small)."""
 
 import argparse
@@ -14,7 +15,7 @@ import torch
 import torch.nn.functional as F
 
 from clipdata import Pack
-from common import TimeBudget, cosine_lr, length_batches, save_atomic
+from common import TimeBudget, bf16_autocast, cosine_lr, length_batches, save_atomic
 from fs2 import FastSpeech2
 from train_acoustic import symbol_min_frames
 
@@ -23,15 +24,31 @@ def stable_hash(x):
     return sha1(x.encode()).hexdigest()
 
 
-def token_targets(pack, durations, stats=None):
+def interpolated_log_f0(f0):
+    """log F0 on every frame: voiced frames as measured, unvoiced ones linearly between their voiced neighbours
+    (the nearest one at the edges); all zeros if nothing is voiced."""
+    f = f0.float().cpu().numpy()
+    voiced = np.flatnonzero(f > 0)
+    if len(voiced) == 0:
+        return torch.zeros_like(f0, dtype=torch.float32), torch.zeros_like(f0, dtype=torch.float32)
+    lf = np.interp(np.arange(len(f)), voiced, np.log(f[voiced]))
+    return torch.from_numpy(lf.astype(np.float32)).to(f0.device), torch.ones_like(f0, dtype=torch.float32)
+
+
+def token_targets(pack, durations, stats=None, interpolate=True):
     """Per clip: log F0 and energy per token, normalised per speaker (so the predictors learn contours and the
-    speaker embedding the level). Tokens without a voiced frame get 0, their speaker's mean."""
+    speaker embedding the level). With interpolate, a token's pitch is the mean of the interpolated contour over
+    its frames, so consonants and pauses carry the contour across instead of a flat 0 (the speaker's mean) that
+    pulls the predictor towards monotony; otherwise tokens without a voiced frame get 0."""
     pitch, energy = [], []
     for mel, f0, dur in zip(pack.mels, pack.f0, durations):
         token = torch.repeat_interleave(torch.arange(len(dur), device=dur.device), dur)
         n = len(dur)
-        voiced = (f0 > 0).float()
-        lf0 = torch.log(f0.clamp(min=1.0)) * voiced
+        if interpolate:
+            lf0, voiced = interpolated_log_f0(f0)  # every frame counts, unless nothing is voiced
+        else:
+            voiced = (f0 > 0).float()
+            lf0 = torch.log(f0.clamp(min=1.0)) * voiced
         cnt = torch.zeros(n, device=dur.device).index_add_(0, token, voiced)
         tot = torch.zeros(n, device=dur.device).index_add_(0, token, lf0)
         pitch.append(torch.where(cnt > 0, tot / cnt.clamp(min=1), torch.full_like(tot, float("nan"))))
@@ -61,7 +78,7 @@ def pad(seqs, idx):
     return torch.nn.utils.rnn.pad_sequence([seqs[i] for i in idx], batch_first=True)
 
 
-def losses(model, b, dur, pitch, energy):
+def losses(model, b, dur, pitch, energy, pitch_weight=1.0):
     mel_pred, mel_post, log_dur, p_pred, e_pred, frame_pad = model(b["ids"], b["speaker"], dur, pitch, energy)
     keep = (~frame_pad).unsqueeze(1).float()
     n = keep.sum() * b["mel"].size(1)
@@ -71,9 +88,19 @@ def losses(model, b, dur, pitch, energy):
     tok = b["ids"].ne(0).float()
     ntok = tok.sum()
     l_dur = (((log_dur.float() - torch.log1p(dur.float())) ** 2) * tok).sum() / ntok
-    l_pitch = (((p_pred.float() - pitch) ** 2) * tok).sum() / ntok
+    l_pitch = pitch_weight * (((p_pred.float() - pitch) ** 2) * tok).sum() / ntok
     l_energy = (((e_pred.float() - energy) ** 2) * tok).sum() / ntok
     return {"mel": l_mel, "post": l_post, "dur": l_dur, "pitch": l_pitch, "energy": l_energy}
+
+
+def pitch_contour(model, b, dur, pitch, energy):
+    """How far the pitch predictor follows the recordings' token contour: correlation, and the ratio of its
+    spread to theirs (near 0 = flat intonation)."""
+    p_pred = model(b["ids"], b["speaker"], dur, pitch, energy)[3].float()
+    keep = b["ids"].ne(0)
+    x, y = p_pred[keep], pitch[keep]
+    corr = torch.corrcoef(torch.stack([x, y]))[0, 1] if len(x) > 1 else torch.tensor(0.0)
+    return {"pitch_corr": round(corr.item(), 4), "pitch_std_ratio": round((x.std() / y.std().clamp(min=1e-6)).item(), 4)}
 
 
 def load_durations(path, pack, device):
@@ -123,6 +150,11 @@ def main():
     ap.add_argument("--init", help="weights (fs2.pt) of a previous run: continue with a fresh schedule")
     ap.add_argument("--save-every", type=float, default=120, help="seconds between checkpoints")
     ap.add_argument("--valid-every", type=float, default=20, help="seconds between validation passes")
+    ap.add_argument("--f0", choices=["voiced", "interp"], default="voiced", help="token pitch from voiced "
+                    "frames only (default, the shipped lj-en-us) or from the interpolated contour")
+    ap.add_argument("--pitch-dropout", type=float, default=None, help="dropout of the pitch predictor "
+                    "(default: that of the other predictors, 0.5)")
+    ap.add_argument("--pitch-weight", type=float, default=1.0)
     args = ap.parse_args()
     torch.manual_seed(1234)
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
@@ -139,9 +171,11 @@ def main():
     held = Pack(os.path.join(args.data, "heldout.npz"), device, min(args.limit, 8) if args.limit else 0)
     tdur, hdur = load_durations(args.durations, train, device), load_durations(args.durations, held, device)
     prev = torch.load(args.init, map_location=device) if args.init else None
-    tp, te, stats = token_targets(train, tdur, prev["stats"] if prev else None)
-    hp, he, _ = token_targets(held, hdur, stats)
-    model = FastSpeech2(len(symbols), len(train.speaker_names), symbol_min_frames(symbols)).to(device)
+    interp = args.f0 == "interp"
+    tp, te, stats = token_targets(train, tdur, prev["stats"] if prev else None, interp)
+    hp, he, _ = token_targets(held, hdur, stats, interp)
+    model = FastSpeech2(len(symbols), len(train.speaker_names), symbol_min_frames(symbols),
+                        pitch_dropout=args.pitch_dropout).to(device)
     total_steps, total_minutes = 0, 0.0
     if prev:
         model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in prev["model"].items()})
@@ -180,7 +214,8 @@ def main():
         state = best["state"] or model.state_dict()
         save_atomic({"model": {k: v.half() if v.is_floating_point() else v for k, v in state.items()},
                      "best_step": best["step"], "valid": best["valid"],
-                     "config": model.config, "stats": stats, "symbols": symbols, "speakers": train.speaker_names,
+                     "config": model.config, "stats": stats, "f0": args.f0, "symbols": symbols,
+                     "speakers": train.speaker_names,
                      "total_steps": total_steps + step, "total_minutes": total_minutes + budget.elapsed / 60}, ckpt)
 
     budget, step, epoch, t_log, t_save, t_valid = TimeBudget(args.minutes), 0, 0, time.time(), time.time(), time.time()
@@ -193,8 +228,8 @@ def main():
             b = train.batch(batch)
             for g in opt.param_groups:
                 g["lr"] = cosine_lr(args.lr, budget.fraction, step, args.warmup)
-            with torch.autocast("cuda", dtype=torch.bfloat16, enabled=device.type == "cuda"):
-                ls = losses(model, b, pad(tdur, batch), pad(tp, batch), pad(te, batch))
+            with bf16_autocast(device):
+                ls = losses(model, b, pad(tdur, batch), pad(tp, batch), pad(te, batch), args.pitch_weight)
             loss = sum(ls.values())
             opt.zero_grad(set_to_none=True)
             loss.backward()
@@ -228,6 +263,7 @@ def main():
             b = held.batch(idx)
             ls = losses(model, b, pad(hdur, idx), pad(hp, idx), pad(he, idx))
             sums[train.speaker_names[spk]] = {k: round(v.item(), 4) for k, v in ls.items()}
+            sums[train.speaker_names[spk]].update(pitch_contour(model, b, pad(hdur, idx), pad(hp, idx), pad(he, idx)))
     report = {"steps": step, "epochs": epoch, "minutes": budget.elapsed / 60, "parameters": params,
               "total_steps": total_steps + step, "total_minutes": total_minutes + budget.elapsed / 60,
               "best_step": best["step"], "valid": best["valid"], "heldout_teacher_forced": sums}

@@ -1,7 +1,8 @@
 """Fine-tune the pretrained HiFi-GAN V2 generator on the teacher's audio. It starts on mels computed from the
 audio itself and switches to the acoustic model's teacher-forced mels (gta.pt) as soon as they exist, so it
 learns to undo the acoustic model's over-smoothing. Fresh discriminators; the first steps train the
-generator on the mel loss alone while the discriminators catch up."""
+generator on the mel loss alone while the discriminators catch up (or, with --d-warmup-seconds, leave it
+frozen while they do)."""
 
 import argparse
 import json
@@ -12,7 +13,7 @@ import time
 import torch
 import torch.nn.functional as F
 
-from common import TimeBudget, save_atomic, split_ids
+from common import TimeBudget, bf16_autocast, save_atomic, split_ids
 from hifigan import (Generator, MultiPeriodDiscriminator, MultiScaleDiscriminator, discriminator_loss,
                      feature_matching_loss, generator_adv_loss, load_pretrained)
 from mel import HOP, mel_spectrogram
@@ -57,6 +58,12 @@ def main():
     ap.add_argument("--lr", type=float, default=1e-4)
     ap.add_argument("--mel-only-steps", type=int, default=400)
     ap.add_argument("--seed", type=int, default=1234)
+    ap.add_argument("--d-warmup-seconds", type=float, default=0, help="generator frozen while the fresh "
+                    "discriminators learn (then adversarial at once)")
+    ap.add_argument("--save-every", type=float, default=120, help="seconds between checkpoints")
+    ap.add_argument("--gen-out", help="also write the generator alone ({'gen': state}) here at every checkpoint")
+    ap.add_argument("--no-full-state", action="store_true", help="skip vocoder.ckpt (discriminators and "
+                    "optimisers, ~1 GB): when only the generator is kept")
     args = ap.parse_args()
     torch.manual_seed(args.seed)
     rng = random.Random(args.seed)
@@ -104,7 +111,16 @@ def main():
 
     budget = TimeBudget(args.minutes, elapsed)
     say(f"vocoder: fine-tuning from pretrained; valid mel L1 before: {valid_l1():.4f} (own mels)")
-    last_save, gta_start = time.time(), None
+    last_save, gta_start, t0 = time.time(), None, time.time()
+
+    def checkpoint(on_gta):
+        if args.gen_out:
+            save_atomic({"gen": gen.state_dict(), "step": step}, args.gen_out)
+        if not args.no_full_state:
+            save_atomic({"gen": gen.state_dict(), "mpd": mpd.state_dict(), "msd": msd.state_dict(),
+                         "opt_g": opt_g.state_dict(), "opt_d": opt_d.state_dict(), "step": step,
+                         "elapsed": budget.elapsed, "gta_elapsed": on_gta}, ckpt_path)
+
     while True:
         if gta is None and os.path.exists(gta_path) and os.path.exists(os.path.join(args.work, "acoustic.done")):
             all_gta = torch.load(gta_path)
@@ -119,21 +135,26 @@ def main():
             say("vocoder: acoustic model never delivered teacher-forced mels; stopping on own mels")
             break
         mel, audio = source.batch(args.batch, rng)
-        with torch.autocast("cuda", dtype=torch.bfloat16, enabled=device.type == "cuda"):
+        frozen = time.time() - t0 < args.d_warmup_seconds
+        with bf16_autocast(device), \
+                torch.set_grad_enabled(not frozen):
             fake = gen(mel)
         fake = fake.float()
         adversarial = step >= args.mel_only_steps
         # Discriminators
-        with torch.autocast("cuda", dtype=torch.bfloat16, enabled=device.type == "cuda"):
+        with bf16_autocast(device):
             d_loss = discriminator_loss(mpd(audio), mpd(fake.detach())) + discriminator_loss(msd(audio), msd(fake.detach()))
         opt_d.zero_grad(set_to_none=True)
         d_loss.float().backward()
         opt_d.step()
+        if frozen:
+            step += 1
+            continue
         # Generator
         l_mel = F.l1_loss(mel_spectrogram(fake.squeeze(1)), mel_spectrogram(audio.squeeze(1)))
         g_loss = 45 * l_mel
         if adversarial:
-            with torch.autocast("cuda", dtype=torch.bfloat16, enabled=device.type == "cuda"):
+            with bf16_autocast(device):
                 p_real, p_fake = mpd(audio), mpd(fake)
                 s_real, s_fake = msd(audio), msd(fake)
                 g_loss = g_loss + (generator_adv_loss(p_fake) + generator_adv_loss(s_fake)
@@ -146,16 +167,13 @@ def main():
         if step % 200 == 0:
             say(f"step {step} {budget.elapsed/60:.1f}min mel {l_mel.item():.4f} d {d_loss.item():.3f} "
                 f"g {g_loss.item():.3f} gta {gta is not None}")
-        if time.time() - last_save > 120:
-            save_atomic({"gen": gen.state_dict(), "mpd": mpd.state_dict(), "msd": msd.state_dict(),
-                         "opt_g": opt_g.state_dict(), "opt_d": opt_d.state_dict(), "step": step,
-                         "elapsed": budget.elapsed, "gta_elapsed": on_gta}, ckpt_path)
+        if time.time() - last_save > args.save_every:
+            checkpoint(on_gta)
             last_save = time.time()
     on_gta = gta_elapsed + (time.time() - gta_start if gta_start else 0.0)
-    save_atomic({"gen": gen.state_dict(), "mpd": mpd.state_dict(), "msd": msd.state_dict(),
-                 "opt_g": opt_g.state_dict(), "opt_d": opt_d.state_dict(), "step": step,
-                 "elapsed": budget.elapsed, "gta_elapsed": on_gta}, ckpt_path)
+    checkpoint(on_gta)
     summary = {"steps": step, "minutes": budget.elapsed / 60, "minutes_on_teacher_forced": on_gta / 60,
+               "d_warmup_seconds": args.d_warmup_seconds, "train_clips": len(items),
                "valid_mel_l1_teacher_forced": valid_l1() if gta is not None else None,
                "parameters": sum(p.numel() for p in gen.parameters())}
     say("vocoder done: " + json.dumps(summary))
