@@ -51,6 +51,7 @@ const FORMATS = [
   { encoding: 'pcm', sample_rate: 16000 },
   { encoding: 'pcm', sample_rate: 24000 },
   { encoding: 'mulaw', sample_rate: 8000 },
+  { encoding: 'mp3', sample_rate: 24000 },
 ];
 const ODD = [null, -1, 0, 1e308, -0, 'NaN', '', [], {}, true, '0', 'x'.repeat(300), '\u0000', '\ud800'];
 
@@ -165,7 +166,7 @@ export class ProtocolFuzzer {
   private oddMessage(): Record<string, unknown> {
     const msg = this.validMessage();
     const field = this.pick(['voice', 'speed', 'format', 'format.encoding', 'format.sample_rate', 'text']);
-    const value = this.chance(0.5) ? this.pick(ODD) : this.pick(['mp3', 'unknown-voice', 12345, 3.5, 1e9]);
+    const value = this.chance(0.5) ? this.pick(ODD) : this.pick(['aac', 'unknown-voice', 12345, 3.5, 1e9]);
     if (field.startsWith('format.')) msg.format = { ...FORMATS[0], [field.slice(7)]: value };
     else msg[field] = value;
     if (this.chance(0.2)) msg.type = 'start';
