@@ -23,6 +23,14 @@ export interface SoakEvent {
   sentenceToAudioMs?: number;
   /** HTTP: first body byte after the request. */
   httpFirstByteMs?: number;
+  /** performance.now() when it started. */
+  startedAt?: number;
+  /** WebSocket actions: how long the connection had been unused before this action. */
+  idleBeforeMs?: number;
+  /** WebSocket actions: audio frames received. */
+  frames?: number;
+  /** Pathological text still being spoken when the client stopped listening (not an error). */
+  stillSpeaking?: boolean;
   errors: string[];
 }
 
@@ -65,7 +73,7 @@ function pickKind(random: Random, pathological: boolean): SoakKind {
 
 async function httpSpeech(target: SoakTarget, text: string, signal: AbortSignal): Promise<SoakEvent> {
   const started = performance.now();
-  const event: SoakEvent = { at: 0, kind: 'http', errors: [] };
+  const event: SoakEvent = { at: 0, kind: 'http', startedAt: started, errors: [] };
   try {
     const res = await fetch(`${target.httpUrl}/v1/audio/speech`, {
       method: 'POST',
@@ -105,9 +113,18 @@ export interface StreamOptions {
   signal: AbortSignal;
 }
 
+/**
+ * A listener gives a pathological text this long: "800 comma-separated numbers" is some 27 minutes of
+ * speech. Stopping while its audio still flows is the listener's choice, not a gateway error.
+ */
+const PATHOLOGICAL_LISTEN_MS = 60_000;
+/** Audio counts as still flowing when a frame came within this long before the client stopped. */
+const STILL_SPEAKING_GAP_MS = 5_000;
+
 export async function runSoakStream(o: StreamOptions): Promise<void> {
   const odd = pathologicalTexts(o.pathological);
   let connection: BenchConnection | undefined;
+  let lastUsedAt = 0;
   let seq = 0;
   while (performance.now() < o.until && !o.signal.aborted) {
     const kind = pickKind(o.random, odd.length > 0);
@@ -121,6 +138,7 @@ export async function runSoakStream(o: StreamOptions): Promise<void> {
         await connection?.close();
         connection = undefined;
         connection = await BenchConnection.connect(o.target.wsUrl, o.target.token(), o.signal);
+        lastUsedAt = performance.now();
       }
     } catch (err) {
       if (o.signal.aborted) break;
@@ -134,6 +152,7 @@ export async function runSoakStream(o: StreamOptions): Promise<void> {
     }
     const text = kind === 'pathological' ? (odd[Math.floor(o.random() * odd.length)] ?? '') : paragraph;
     const mode = kind === 'tokens' ? 'tokens' : 'whole';
+    const startedAt = performance.now();
     const plan: ContextPlan = {
       contextId: `s${o.index}-${++seq}`,
       mode,
@@ -141,15 +160,34 @@ export async function runSoakStream(o: StreamOptions): Promise<void> {
       format: 'opus',
       voice: undefined,
       // A cancel is a user interrupting: the bench connection cancels the context at its timeout.
-      timeoutMs: kind === 'cancel' ? 150 + Math.floor(o.random() * 1000) : 180_000,
+      timeoutMs:
+        kind === 'cancel'
+          ? 150 + Math.floor(o.random() * 1000)
+          : kind === 'pathological'
+            ? PATHOLOGICAL_LISTEN_MS
+            : 180_000,
     };
     const rec = await connection.runContext(plan, o.signal);
     if (o.signal.aborted) break;
+    const at = performance.now();
+    const last = rec.arrivals.at(-1);
+    const stillSpeaking =
+      kind === 'pathological' &&
+      rec.errors.length === 1 &&
+      rec.errors[0] === 'timeout' &&
+      last !== undefined &&
+      at - last < STILL_SPEAKING_GAP_MS;
+    const stoppedByClient = kind === 'cancel' || stillSpeaking;
     const event: SoakEvent = {
-      at: performance.now(),
+      at,
       kind,
-      errors: kind === 'cancel' ? rec.errors.filter((e) => e !== 'timeout') : rec.errors,
+      startedAt,
+      idleBeforeMs: Math.round(startedAt - lastUsedAt),
+      frames: rec.arrivals.length,
+      errors: stoppedByClient ? rec.errors.filter((e) => e !== 'timeout') : rec.errors,
     };
+    if (stillSpeaking) event.stillSpeaking = true;
+    lastUsedAt = at;
     const first = rec.arrivals[0];
     if (first !== undefined && mode === 'whole' && kind !== 'pathological')
       event.ttfaMs = first - rec.textStartAt;

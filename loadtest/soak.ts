@@ -95,14 +95,34 @@ async function main(): Promise<number> {
   await gw.stop();
 
   const errorSamples = [...new Set(events.flatMap((e) => e.errors))].slice(0, 20);
+  // Enough to tell a gateway fault from a client's own choice: kind, timing, idle before, audio seen.
+  const errorEvents = events
+    .filter((e) => e.errors.length > 0)
+    .slice(0, 50)
+    .map((e) => ({
+      ...e,
+      minute: Math.ceil((e.at - start) / MINUTE_MS),
+      durationMs: e.startedAt === undefined ? undefined : Math.round(e.at - e.startedAt),
+    }));
+  const stillSpeaking = events.filter((e) => e.stillSpeaking === true).length;
+  log(`pathological texts still speaking when the listener stopped (not errors): ${stillSpeaking}`);
   console.log(formatSoakTable(rows));
   const problems = soakVerdict(rows, { rssGrowthMb: Number(values['rss-growth-mb']) }, exited);
   if (values.json !== undefined)
     await writeFile(
       values.json,
-      JSON.stringify({ streams, minutes, pathological, rows, errorSamples, problems }, null, 2),
+      JSON.stringify(
+        { streams, minutes, pathological, rows, errorSamples, errorEvents, stillSpeaking, problems },
+        null,
+        2,
+      ),
     );
   if (errorSamples.length > 0) console.error(`error kinds: ${errorSamples.join(', ')}`);
+  for (const e of errorEvents.slice(0, 10))
+    console.error(
+      `  minute ${e.minute}: ${e.kind}, ${e.durationMs ?? '?'} ms, idle before ${e.idleBeforeMs ?? '–'} ms, ` +
+        `${e.frames ?? 0} frames: ${e.errors.join(', ')}`,
+    );
   for (const p of problems) console.error(`FAIL: ${p}`);
   if (problems.length === 0) console.error('OK: no error, RSS within bound');
   return problems.length === 0 ? 0 : 1;
